@@ -1,0 +1,640 @@
+//! The tokenizer: logos does the scanning, this module adds protoc's rules
+//! (literal validation, comment attribution) on top.
+
+use logos::Logos;
+
+use super::ast::Span;
+
+/// Raw token kinds as logos scans them.
+#[derive(Logos, Debug, Clone, Copy, PartialEq, Eq)]
+#[logos(skip r"[ \t\n\r\x0B\x0C]+")]
+enum Raw {
+    #[regex(r"[A-Za-z_][A-Za-z0-9_]*")]
+    Word,
+    #[regex(r"0[xX][0-9A-Fa-f]+")]
+    HexInt,
+    #[regex(r"0[0-7]*")]
+    OctInt,
+    #[regex(r"0[0-7]*[89][0-9]*")]
+    BadOctInt,
+    #[regex(r"[1-9][0-9]*")]
+    DecInt,
+    #[regex(r"[0-9]+\.[0-9]*([eE][+-]?[0-9]+)?")]
+    #[regex(r"\.[0-9]+([eE][+-]?[0-9]+)?")]
+    #[regex(r"[0-9]+[eE][+-]?[0-9]+")]
+    Float,
+    #[token("\"", |lex| scan_string(lex, b'"'))]
+    #[token("'", |lex| scan_string(lex, b'\''))]
+    Str,
+    #[token("//", scan_line_comment)]
+    LineComment,
+    #[token("/*", scan_block_comment)]
+    BlockComment,
+}
+
+/// How a string or block comment scan ended.
+fn scan_string(lex: &mut logos::Lexer<Raw>, quote: u8) {
+    let rest = lex.remainder().as_bytes();
+    let mut i = 0;
+    while i < rest.len() {
+        match rest[i] {
+            b'\\' if i + 1 < rest.len() && rest[i + 1] != b'\n' => i += 2,
+            b'\n' => break,
+            c if c == quote => {
+                i += 1;
+                break;
+            }
+            _ => i += 1,
+        }
+    }
+    bump_chars(lex, i);
+}
+
+fn scan_line_comment(lex: &mut logos::Lexer<Raw>) {
+    let rest = lex.remainder().as_bytes();
+    let n = rest
+        .iter()
+        .position(|&c| c == b'\n')
+        .map_or(rest.len(), |p| p + 1);
+    bump_chars(lex, n);
+}
+
+fn scan_block_comment(lex: &mut logos::Lexer<Raw>) {
+    let rest = lex.remainder();
+    let n = rest.find("*/").map_or(rest.len(), |p| p + 2);
+    bump_chars(lex, n);
+}
+
+/// Advances by `n` bytes, rounded up to a char boundary.
+fn bump_chars(lex: &mut logos::Lexer<Raw>, mut n: usize) {
+    let rest = lex.remainder();
+    while n < rest.len() && !rest.is_char_boundary(n) {
+        n += 1;
+    }
+    lex.bump(n.min(rest.len()));
+}
+
+/// Token kinds the parser sees.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Tok<'a> {
+    Ident(&'a str),
+    /// An integer literal; `None` when it does not fit in u64.
+    Int(Option<u64>),
+    Float(f64),
+    /// A string literal, still quoted and escaped (see [`unescape`]).
+    Str(&'a str),
+    Sym(char),
+    // keywords
+    Syntax,
+    Edition,
+    Package,
+    Import,
+    Public,
+    Weak,
+    Option,
+    Message,
+    Enum,
+    Service,
+    Rpc,
+    Returns,
+    Stream,
+    Extend,
+    Extensions,
+    Reserved,
+    To,
+    Max,
+    Oneof,
+    Map,
+    Optional,
+    Required,
+    Repeated,
+    Group,
+    Export,
+    Local,
+}
+
+impl<'a> Tok<'a> {
+    fn word(s: &'a str) -> Tok<'a> {
+        match s {
+            "syntax" => Tok::Syntax,
+            "edition" => Tok::Edition,
+            "package" => Tok::Package,
+            "import" => Tok::Import,
+            "public" => Tok::Public,
+            "weak" => Tok::Weak,
+            "option" => Tok::Option,
+            "message" => Tok::Message,
+            "enum" => Tok::Enum,
+            "service" => Tok::Service,
+            "rpc" => Tok::Rpc,
+            "returns" => Tok::Returns,
+            "stream" => Tok::Stream,
+            "extend" => Tok::Extend,
+            "extensions" => Tok::Extensions,
+            "reserved" => Tok::Reserved,
+            "to" => Tok::To,
+            "max" => Tok::Max,
+            "oneof" => Tok::Oneof,
+            "map" => Tok::Map,
+            "optional" => Tok::Optional,
+            "required" => Tok::Required,
+            "repeated" => Tok::Repeated,
+            "group" => Tok::Group,
+            "export" => Tok::Export,
+            "local" => Tok::Local,
+            _ => Tok::Ident(s),
+        }
+    }
+
+    /// How protoc would print this token in an error message.
+    pub fn describe(&self, text: &str) -> String {
+        match self {
+            Tok::Sym(c) => format!("\"{c}\""),
+            _ => format!("\"{text}\""),
+        }
+    }
+}
+
+/// A comment as it appears in the source.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Comment {
+    pub span: Span,
+    pub block: bool,
+}
+
+/// A lexer error with protoc's wording.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LexError {
+    pub span: Span,
+    pub message: String,
+}
+
+/// The result of tokenizing one file.
+#[derive(Debug, Default)]
+pub struct Tokens<'a> {
+    /// Significant tokens with their byte spans.
+    pub toks: Vec<(Tok<'a>, Span)>,
+    pub errors: Vec<LexError>,
+}
+
+fn sp(r: std::ops::Range<usize>) -> Span {
+    Span::new(r.start, r.end)
+}
+
+/// Tokenizes a whole file. Comments are skipped here: they are recovered
+/// from the gaps between tokens by [`gap_comments`] when declarations need them.
+pub fn tokenize(text: &str) -> Tokens<'_> {
+    let mut out = Tokens::default();
+    // A UTF-8 byte order mark at the very start is ignored, as protoc does.
+    let start = if text.starts_with('\u{feff}') { 3 } else { 0 };
+    let mut lex = Raw::lexer(&text[start..]);
+    let mut last_number_end: Option<usize> = None;
+    while let Some(res) = lex.next() {
+        let r = lex.span();
+        let r = r.start + start..r.end + start;
+        let s = &text[r.clone()];
+        // protoc: a number directly followed by a letter needs a space.
+        if let Some(end) = last_number_end.take() {
+            if end == r.start && matches!(res, Ok(Raw::Word)) {
+                out.errors.push(LexError {
+                    span: Span::new(r.start, r.start + 1),
+                    message: "Need space between number and identifier.".into(),
+                });
+            }
+        }
+        let tok = match res {
+            Ok(Raw::Word) => Tok::word(s),
+            Ok(Raw::DecInt) => {
+                last_number_end = Some(r.end);
+                Tok::Int(s.parse().ok())
+            }
+            Ok(Raw::HexInt) => {
+                last_number_end = Some(r.end);
+                Tok::Int(u64::from_str_radix(&s[2..], 16).ok())
+            }
+            Ok(Raw::OctInt) => {
+                last_number_end = Some(r.end);
+                Tok::Int(if s.len() == 1 {
+                    Some(0)
+                } else {
+                    u64::from_str_radix(&s[1..], 8).ok()
+                })
+            }
+            Ok(Raw::BadOctInt) => {
+                last_number_end = Some(r.end);
+                let bad = s.find(['8', '9']).unwrap_or(0);
+                out.errors.push(LexError {
+                    span: Span::new(r.start + bad, r.start + bad + 1),
+                    message: "Numbers starting with leading zero must be in octal.".into(),
+                });
+                Tok::Int(None)
+            }
+            Ok(Raw::Float) => {
+                last_number_end = Some(r.end);
+                Tok::Float(parse_float(s))
+            }
+            Ok(Raw::Str) => {
+                check_string(s, r.start, &mut out.errors);
+                Tok::Str(s)
+            }
+            Ok(Raw::LineComment) => continue,
+            Ok(Raw::BlockComment) => {
+                if !s.ends_with("*/") || s.len() < 4 {
+                    out.errors.push(LexError {
+                        span: Span::new(r.end, r.end),
+                        message: "End-of-file inside block comment.".into(),
+                    });
+                }
+                continue;
+            }
+            Err(()) => {
+                let c = s.chars().next().unwrap_or('\u{fffd}');
+                if c == '/' {
+                    Tok::Sym('/')
+                } else if c.is_ascii_graphic() {
+                    Tok::Sym(c)
+                } else {
+                    let message = if c.is_ascii_control() {
+                        "Invalid control characters encountered in text.".to_string()
+                    } else {
+                        format!("Interpreting non ascii codepoint {}.", s.as_bytes()[0])
+                    };
+                    out.errors.push(LexError {
+                        span: sp(r.clone()),
+                        message,
+                    });
+                    Tok::Sym(c)
+                }
+            }
+        };
+        out.toks.push((tok, sp(r)));
+    }
+    out
+}
+
+fn parse_float(s: &str) -> f64 {
+    let t = s.trim_end_matches(['f', 'F']);
+    let t = if t.ends_with('.') {
+        &t[..t.len() - 1]
+    } else {
+        t
+    };
+    t.parse().unwrap_or(f64::NAN)
+}
+
+/// Validates a quoted literal (escapes, termination) with protoc's wording.
+fn check_string(s: &str, base: usize, errors: &mut Vec<LexError>) {
+    let b = s.as_bytes();
+    let quote = b[0];
+    let mut i = 1;
+    loop {
+        if i >= b.len() {
+            errors.push(LexError {
+                span: Span::new(base + i, base + i),
+                message: "Unexpected end of string.".into(),
+            });
+            return;
+        }
+        match b[i] {
+            b'\n' => {
+                errors.push(LexError {
+                    span: Span::new(base + i, base + i),
+                    message: "Multiline strings are not allowed. Did you miss a \"?.".into(),
+                });
+                return;
+            }
+            c if c == quote => return,
+            b'\\' => {
+                let ok = match b.get(i + 1) {
+                    Some(
+                        b'a' | b'b' | b'f' | b'n' | b'r' | b't' | b'v' | b'\\' | b'?' | b'\''
+                        | b'"',
+                    ) => {
+                        i += 2;
+                        true
+                    }
+                    Some(b'0'..=b'7') => {
+                        i += 2;
+                        true
+                    }
+                    Some(b'x' | b'X') if b.get(i + 2).is_some_and(u8::is_ascii_hexdigit) => {
+                        i += 3;
+                        true
+                    }
+                    Some(b'u') => {
+                        count_hex(b, i + 2) >= 4 && {
+                            i += 6;
+                            true
+                        }
+                    }
+                    Some(b'U') => {
+                        count_hex(b, i + 2) >= 8 && {
+                            i += 10;
+                            true
+                        }
+                    }
+                    _ => false,
+                };
+                if !ok {
+                    errors.push(LexError {
+                        span: Span::new(base + i, base + i + 1),
+                        message: "Invalid escape sequence in string literal.".into(),
+                    });
+                    i += 1;
+                }
+            }
+            _ => i += 1,
+        }
+    }
+}
+
+fn count_hex(b: &[u8], from: usize) -> usize {
+    b[from.min(b.len())..]
+        .iter()
+        .take_while(|c| c.is_ascii_hexdigit())
+        .count()
+}
+
+/// Decodes a quoted, escaped literal into bytes (protoc's rules: octal up to
+/// three digits, `\x` up to two hex digits, `\u`/`\U` as UTF-8).
+pub fn unescape(s: &str) -> Vec<u8> {
+    let b = s.as_bytes();
+    if b.len() < 2 {
+        return Vec::new();
+    }
+    let quote = b[0];
+    let end = if b[b.len() - 1] == quote {
+        b.len() - 1
+    } else {
+        b.len()
+    };
+    let b = &b[1..end.max(1)];
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        let c = b[i];
+        if c != b'\\' || i + 1 >= b.len() {
+            out.push(c);
+            i += 1;
+            continue;
+        }
+        let e = b[i + 1];
+        i += 2;
+        match e {
+            b'a' => out.push(7),
+            b'b' => out.push(8),
+            b'f' => out.push(12),
+            b'n' => out.push(b'\n'),
+            b'r' => out.push(b'\r'),
+            b't' => out.push(b'\t'),
+            b'v' => out.push(11),
+            b'0'..=b'7' => {
+                let mut v = u32::from(e - b'0');
+                let mut n = 1;
+                while n < 3 && i < b.len() && (b'0'..=b'7').contains(&b[i]) {
+                    v = v * 8 + u32::from(b[i] - b'0');
+                    i += 1;
+                    n += 1;
+                }
+                out.push(v as u8);
+            }
+            b'x' | b'X' => {
+                let mut v = 0u32;
+                let mut n = 0;
+                while n < 2 && i < b.len() && b[i].is_ascii_hexdigit() {
+                    v = v * 16 + (b[i] as char).to_digit(16).unwrap_or(0);
+                    i += 1;
+                    n += 1;
+                }
+                out.push(v as u8);
+            }
+            b'u' | b'U' => {
+                let len = if e == b'u' { 4 } else { 8 };
+                let digits = &b[i..(i + len).min(b.len())];
+                i += digits.len();
+                let v = std::str::from_utf8(digits)
+                    .ok()
+                    .and_then(|d| u32::from_str_radix(d, 16).ok())
+                    .unwrap_or(0);
+                let ch = char::from_u32(v).unwrap_or('\u{fffd}');
+                let mut buf = [0u8; 4];
+                out.extend_from_slice(ch.encode_utf8(&mut buf).as_bytes());
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// Comments found between two tokens, attributed the way protoc's tokenizer
+/// attributes them.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct GapComments {
+    /// A comment trailing the previous token.
+    pub trailing: Option<String>,
+    /// Comments attached to neither token.
+    pub detached: Vec<String>,
+    /// A comment leading the next token.
+    pub leading: Option<String>,
+}
+
+/// Attributes the comments in `text[from..to]`, the gap between the previous
+/// token (ending at `from`; `None` at the start of the file) and the next
+/// token (starting at `to`, whose text is `next`; empty at end of input).
+///
+/// This replays the algorithm of protoc's tokenizer: a comment on the same
+/// line as the previous token trails it; a run of line comments (or one
+/// block comment) directly above the next token leads it; blank lines detach;
+/// a lone comment between two tokens on the same line goes nowhere.
+pub fn gap_comments(text: &str, from: Option<usize>, to: usize, next: &str) -> GapComments {
+    let b = text.as_bytes();
+    let to = to.min(b.len());
+    let mut c = Collector {
+        can_attach_to_prev: from.is_some(),
+        ..Collector::default()
+    };
+    let mut i = from.unwrap_or(0).min(to);
+    // Only "same line?" questions are asked, so count newlines in the gap.
+    let base = from.unwrap_or(0).min(to);
+    let line_of = |pos: usize| {
+        b[base..pos.max(base)]
+            .iter()
+            .filter(|&&x| x == b'\n')
+            .count()
+    };
+    let prev_line = from.map(line_of);
+    let mut trailing_end_line: Option<usize> = None;
+    let skip_ws = |i: &mut usize| {
+        while *i < to && matches!(b[*i], b' ' | b'\t' | b'\r' | 0x0B | 0x0C) {
+            *i += 1;
+        }
+    };
+    let starts = |i: usize, pat: &[u8]| b[i..to].starts_with(pat);
+    if from.is_none() {
+        if text.starts_with('\u{feff}') {
+            i = 3;
+        }
+        c.can_attach_to_prev = false;
+    } else {
+        skip_ws(&mut i);
+        if starts(i, b"//") {
+            let (body, ni) = line_comment(b, i, to);
+            i = ni;
+            trailing_end_line = Some(line_of(i.saturating_sub(1)));
+            c.line_comment(body);
+            c.flush();
+        } else if starts(i, b"/*") {
+            let (body, ni) = block_comment(b, i, to);
+            i = ni;
+            trailing_end_line = Some(line_of(i));
+            c.block_comment(body);
+            skip_ws(&mut i);
+            if i < to && b[i] == b'\n' {
+                i += 1;
+                c.flush();
+            } else {
+                // The next token is on the same line: nobody gets the comment.
+                return GapComments::default();
+            }
+        } else if i < to && b[i] == b'\n' {
+            i += 1;
+        } else {
+            return GapComments::default();
+        }
+    }
+    loop {
+        skip_ws(&mut i);
+        if starts(i, b"//") {
+            let (body, ni) = line_comment(b, i, to);
+            i = ni;
+            c.line_comment(body);
+        } else if starts(i, b"/*") {
+            let (body, ni) = block_comment(b, i, to);
+            i = ni;
+            c.block_comment(body);
+            skip_ws(&mut i);
+            if i < to && b[i] == b'\n' {
+                i += 1;
+            }
+        } else if i < to && b[i] == b'\n' {
+            i += 1;
+            c.flush();
+            c.can_attach_to_prev = false;
+        } else {
+            // At the next token (or end of input).
+            let at_end = next.is_empty();
+            if at_end || next == "}" || next == "]" || next == ")" {
+                c.flush();
+            }
+            if !at_end {
+                let line = line_of(to);
+                if prev_line == Some(line) || trailing_end_line == Some(line) {
+                    c.maybe_detach();
+                }
+            }
+            return c.finish();
+        }
+    }
+}
+
+fn line_comment(b: &[u8], i: usize, to: usize) -> (String, usize) {
+    let start = i + 2;
+    let end = b[start..to]
+        .iter()
+        .position(|&x| x == b'\n')
+        .map_or(to, |p| start + p + 1);
+    (String::from_utf8_lossy(&b[start..end]).into_owned(), end)
+}
+
+fn block_comment(b: &[u8], i: usize, to: usize) -> (String, usize) {
+    let mut out = Vec::new();
+    let mut j = i + 2;
+    loop {
+        if j >= to {
+            return (String::from_utf8_lossy(&out).into_owned(), to);
+        }
+        if b[j..to].starts_with(b"*/") {
+            return (String::from_utf8_lossy(&out).into_owned(), j + 2);
+        }
+        out.push(b[j]);
+        if b[j] == b'\n' {
+            j += 1;
+            // protoc drops the indentation and one leading '*' of each
+            // continuation line.
+            while j < to && matches!(b[j], b' ' | b'\t' | b'\r' | 0x0B | 0x0C) {
+                j += 1;
+            }
+            if j < to && b[j] == b'*' && !b[j..to].starts_with(b"*/") {
+                j += 1;
+            }
+            continue;
+        }
+        j += 1;
+    }
+}
+
+#[derive(Default)]
+struct Collector {
+    buffer: String,
+    has_comment: bool,
+    is_line: bool,
+    can_attach_to_prev: bool,
+    attached_prev: bool,
+    count: usize,
+    out: GapComments,
+}
+
+impl Collector {
+    fn line_comment(&mut self, body: String) {
+        if self.has_comment && !self.is_line {
+            self.flush();
+        }
+        self.has_comment = true;
+        self.is_line = true;
+        self.buffer.push_str(&body);
+    }
+    fn block_comment(&mut self, body: String) {
+        if self.has_comment {
+            self.flush();
+        }
+        self.has_comment = true;
+        self.is_line = false;
+        self.buffer.push_str(&body);
+    }
+    fn flush(&mut self) {
+        if !self.has_comment {
+            return;
+        }
+        let body = std::mem::take(&mut self.buffer);
+        if self.can_attach_to_prev {
+            self.out
+                .trailing
+                .get_or_insert_with(String::new)
+                .push_str(&body);
+            self.attached_prev = true;
+            self.can_attach_to_prev = false;
+        } else {
+            self.out.detached.push(body);
+        }
+        self.has_comment = false;
+        self.count += 1;
+    }
+    fn maybe_detach(&mut self) {
+        let count = self.count + usize::from(self.has_comment);
+        if count == 1 {
+            if self.attached_prev {
+                if let Some(t) = self.out.trailing.take() {
+                    self.out.detached.insert(0, t);
+                }
+            }
+            self.can_attach_to_prev = false;
+            self.flush();
+        }
+    }
+    fn finish(mut self) -> GapComments {
+        if self.has_comment {
+            self.out.leading = Some(std::mem::take(&mut self.buffer));
+        }
+        self.out
+    }
+}
