@@ -1,5 +1,5 @@
 //! protoforge: a pure-Rust Protocol Buffers schema compiler.
 
-// pub mod descriptor;
+pub mod descriptor;
 pub mod diagnostics;
 pub mod syntax;

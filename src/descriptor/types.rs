@@ -1,0 +1,1044 @@
+//! Rust mirrors of the messages in `google/protobuf/descriptor.proto` and
+//! `google/protobuf/compiler/plugin.proto` (protobuf v35.1).
+//!
+//! Conventions:
+//! * proto2 singular scalars and sub-messages are `Option<T>`, repeated
+//!   fields are `Vec<T>`. Struct fields are listed in field-number order,
+//!   which is also the order they are written on the wire.
+//! * Enums are open newtypes over `i32` with one associated const per
+//!   declared value (named exactly as in the .proto file), so any number can
+//!   be held; the decoder follows proto2 closed-enum rules and keeps
+//!   undeclared numbers in `unknown` instead (see `decode.rs`).
+//! * Every message has `pub unknown: Vec<u8>`: the raw bytes of fields it
+//!   does not know (custom options, extensions), in the order met, written
+//!   back verbatim after the known fields.
+//! * Nested messages and enums live in a snake_case module named after the
+//!   enclosing message (`descriptor_proto::ExtensionRange`,
+//!   `field_descriptor_proto::Type`); plugin.proto types live in `compiler`.
+
+use std::fmt;
+
+use super::decode::kinds as dk;
+use super::decode::{Decode, DecodeError};
+use super::encode::kinds as ek;
+use super::encode::{begin_size, Encode};
+use super::wire::{Reader, WireType};
+
+/// Behaviour shared by the enum newtypes.
+pub trait ProtoEnum: Copy {
+    /// Wraps any number, declared or not.
+    fn from_i32(value: i32) -> Self;
+    /// The number on the wire.
+    fn value(self) -> i32;
+    /// The declared name of this value, if the enum declares it.
+    fn name(self) -> Option<&'static str>;
+    /// Whether the enum declares this value.
+    fn is_known(self) -> bool {
+        self.name().is_some()
+    }
+}
+
+macro_rules! proto_enum {
+    (
+        $(#[$m:meta])*
+        $name:ident { $first:ident = $fval:literal $(, $variant:ident = $val:literal)* $(,)? }
+    ) => {
+        $(#[$m])*
+        #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub struct $name(pub i32);
+
+        impl $name {
+            pub const $first: $name = $name($fval);
+            $(pub const $variant: $name = $name($val);)*
+
+            /// Every declared value, in declaration order.
+            pub const VALUES: &'static [$name] = &[$name::$first $(, $name::$variant)*];
+
+            /// Looks a value up by its declared name.
+            pub fn from_name(name: &str) -> Option<$name> {
+                $name::VALUES
+                    .iter()
+                    .copied()
+                    .find(|v| ProtoEnum::name(*v) == Some(name))
+            }
+        }
+
+        impl ProtoEnum for $name {
+            fn from_i32(value: i32) -> Self {
+                $name(value)
+            }
+            fn value(self) -> i32 {
+                self.0
+            }
+            fn name(self) -> Option<&'static str> {
+                match self.0 {
+                    $fval => Some(stringify!($first)),
+                    $($val => Some(stringify!($variant)),)*
+                    _ => None,
+                }
+            }
+        }
+
+        /// The first declared value, as proto2 does.
+        impl Default for $name {
+            fn default() -> Self {
+                $name::$first
+            }
+        }
+
+        impl fmt::Debug for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                match ProtoEnum::name(*self) {
+                    Some(n) => f.write_str(n),
+                    None => write!(f, "{}({})", stringify!($name), self.0),
+                }
+            }
+        }
+
+        impl From<i32> for $name {
+            fn from(v: i32) -> Self {
+                $name(v)
+            }
+        }
+
+        impl From<$name> for i32 {
+            fn from(v: $name) -> i32 {
+                v.0
+            }
+        }
+    };
+}
+
+macro_rules! message {
+    (
+        $(#[$m:meta])*
+        $name:ident {
+            $( $(#[$fm:meta])* $num:literal => $field:ident : $ty:ty = $kind:ident ),* $(,)?
+        }
+    ) => {
+        $(#[$m])*
+        #[derive(Clone, Debug, Default, PartialEq)]
+        pub struct $name {
+            $( $(#[$fm])* pub $field: $ty, )*
+            /// Raw bytes of fields this message does not know, in the order
+            /// met; written back verbatim after the known fields.
+            pub unknown: Vec<u8>,
+        }
+
+        impl $name {
+            /// Numbers of the known fields, in wire (= number) order.
+            pub const FIELD_NUMBERS: &'static [u32] = &[$($num),*];
+        }
+
+        impl Encode for $name {
+            #[allow(unused_variables, unused_mut)]
+            fn compute_sizes(&self, sizes: &mut Vec<usize>) -> usize {
+                let slot = begin_size(sizes);
+                let mut n = self.unknown.len();
+                $( n += ek::$kind::size($num, &self.$field, sizes); )*
+                sizes[slot] = n;
+                n
+            }
+
+            #[allow(unused_variables)]
+            fn write_sized(&self, buf: &mut Vec<u8>, sizes: &[usize], cursor: &mut usize) {
+                *cursor += 1;
+                $( ek::$kind::write($num, &self.$field, buf, sizes, cursor); )*
+                buf.extend_from_slice(&self.unknown);
+            }
+        }
+
+        impl Decode for $name {
+            #[allow(unused_variables)]
+            fn merge_field(
+                &mut self,
+                number: u32,
+                wt: WireType,
+                r: &mut Reader<'_>,
+                depth: u32,
+            ) -> Result<bool, DecodeError> {
+                $(
+                    if number == $num {
+                        return dk::$kind::merge(&mut self.$field, &mut self.unknown, number, wt, r, depth);
+                    }
+                )*
+                Ok(false)
+            }
+
+            fn unknown_fields(&self) -> &[u8] {
+                &self.unknown
+            }
+
+            fn unknown_fields_mut(&mut self) -> &mut Vec<u8> {
+                &mut self.unknown
+            }
+        }
+    };
+}
+
+proto_enum! {
+    /// `google.protobuf.Edition`.
+    Edition {
+        EDITION_UNKNOWN = 0,
+        EDITION_LEGACY = 900,
+        EDITION_PROTO2 = 998,
+        EDITION_PROTO3 = 999,
+        EDITION_2023 = 1000,
+        EDITION_2024 = 1001,
+        EDITION_2026 = 1002,
+        EDITION_UNSTABLE = 9999,
+        EDITION_1_TEST_ONLY = 1,
+        EDITION_2_TEST_ONLY = 2,
+        EDITION_99997_TEST_ONLY = 99997,
+        EDITION_99998_TEST_ONLY = 99998,
+        EDITION_99999_TEST_ONLY = 99999,
+        EDITION_MAX = 0x7FFFFFFF,
+    }
+}
+
+proto_enum! {
+    /// `google.protobuf.SymbolVisibility`.
+    SymbolVisibility {
+        VISIBILITY_UNSET = 0,
+        VISIBILITY_LOCAL = 1,
+        VISIBILITY_EXPORT = 2,
+    }
+}
+
+message! {
+    /// `google.protobuf.FileDescriptorSet`.
+    FileDescriptorSet {
+        1 => file: Vec<FileDescriptorProto> = rep_msg,
+    }
+}
+
+message! {
+    /// `google.protobuf.FileDescriptorProto`.
+    FileDescriptorProto {
+        1 => name: Option<String> = opt_string,
+        2 => package: Option<String> = opt_string,
+        3 => dependency: Vec<String> = rep_string,
+        4 => message_type: Vec<DescriptorProto> = rep_msg,
+        5 => enum_type: Vec<EnumDescriptorProto> = rep_msg,
+        6 => service: Vec<ServiceDescriptorProto> = rep_msg,
+        7 => extension: Vec<FieldDescriptorProto> = rep_msg,
+        8 => options: Option<FileOptions> = opt_msg,
+        9 => source_code_info: Option<SourceCodeInfo> = opt_msg,
+        /// Not packed.
+        10 => public_dependency: Vec<i32> = rep_int32,
+        /// Not packed.
+        11 => weak_dependency: Vec<i32> = rep_int32,
+        12 => syntax: Option<String> = opt_string,
+        14 => edition: Option<Edition> = opt_enum,
+        15 => option_dependency: Vec<String> = rep_string,
+    }
+}
+
+message! {
+    /// `google.protobuf.DescriptorProto`.
+    DescriptorProto {
+        1 => name: Option<String> = opt_string,
+        2 => field: Vec<FieldDescriptorProto> = rep_msg,
+        3 => nested_type: Vec<DescriptorProto> = rep_msg,
+        4 => enum_type: Vec<EnumDescriptorProto> = rep_msg,
+        5 => extension_range: Vec<descriptor_proto::ExtensionRange> = rep_msg,
+        6 => extension: Vec<FieldDescriptorProto> = rep_msg,
+        7 => options: Option<MessageOptions> = opt_msg,
+        8 => oneof_decl: Vec<OneofDescriptorProto> = rep_msg,
+        9 => reserved_range: Vec<descriptor_proto::ReservedRange> = rep_msg,
+        10 => reserved_name: Vec<String> = rep_string,
+        11 => visibility: Option<SymbolVisibility> = opt_enum,
+    }
+}
+
+/// Types nested in `DescriptorProto`.
+pub mod descriptor_proto {
+    use super::*;
+
+    message! {
+        /// `google.protobuf.DescriptorProto.ExtensionRange`.
+        ExtensionRange {
+            /// Inclusive.
+            1 => start: Option<i32> = opt_int32,
+            /// Exclusive.
+            2 => end: Option<i32> = opt_int32,
+            3 => options: Option<ExtensionRangeOptions> = opt_msg,
+        }
+    }
+
+    message! {
+        /// `google.protobuf.DescriptorProto.ReservedRange`.
+        ReservedRange {
+            /// Inclusive.
+            1 => start: Option<i32> = opt_int32,
+            /// Exclusive.
+            2 => end: Option<i32> = opt_int32,
+        }
+    }
+}
+
+message! {
+    /// `google.protobuf.ExtensionRangeOptions`.
+    ExtensionRangeOptions {
+        2 => declaration: Vec<extension_range_options::Declaration> = rep_msg,
+        3 => verification: Option<extension_range_options::VerificationState> = opt_enum,
+        50 => features: Option<FeatureSet> = opt_msg,
+        999 => uninterpreted_option: Vec<UninterpretedOption> = rep_msg,
+    }
+}
+
+/// Types nested in `ExtensionRangeOptions`.
+pub mod extension_range_options {
+    use super::*;
+
+    message! {
+        /// `google.protobuf.ExtensionRangeOptions.Declaration`.
+        Declaration {
+            1 => number: Option<i32> = opt_int32,
+            2 => full_name: Option<String> = opt_string,
+            3 => r#type: Option<String> = opt_string,
+            5 => reserved: Option<bool> = opt_bool,
+            6 => repeated: Option<bool> = opt_bool,
+        }
+    }
+
+    proto_enum! {
+        /// `google.protobuf.ExtensionRangeOptions.VerificationState`.
+        VerificationState {
+            DECLARATION = 0,
+            UNVERIFIED = 1,
+        }
+    }
+}
+
+message! {
+    /// `google.protobuf.FieldDescriptorProto`.
+    FieldDescriptorProto {
+        1 => name: Option<String> = opt_string,
+        2 => extendee: Option<String> = opt_string,
+        3 => number: Option<i32> = opt_int32,
+        4 => label: Option<field_descriptor_proto::Label> = opt_enum,
+        5 => r#type: Option<field_descriptor_proto::Type> = opt_enum,
+        6 => type_name: Option<String> = opt_string,
+        7 => default_value: Option<String> = opt_string,
+        8 => options: Option<FieldOptions> = opt_msg,
+        9 => oneof_index: Option<i32> = opt_int32,
+        10 => json_name: Option<String> = opt_string,
+        17 => proto3_optional: Option<bool> = opt_bool,
+    }
+}
+
+/// Types nested in `FieldDescriptorProto`.
+pub mod field_descriptor_proto {
+    use super::*;
+
+    proto_enum! {
+        /// `google.protobuf.FieldDescriptorProto.Type`.
+        Type {
+            TYPE_DOUBLE = 1,
+            TYPE_FLOAT = 2,
+            TYPE_INT64 = 3,
+            TYPE_UINT64 = 4,
+            TYPE_INT32 = 5,
+            TYPE_FIXED64 = 6,
+            TYPE_FIXED32 = 7,
+            TYPE_BOOL = 8,
+            TYPE_STRING = 9,
+            TYPE_GROUP = 10,
+            TYPE_MESSAGE = 11,
+            TYPE_BYTES = 12,
+            TYPE_UINT32 = 13,
+            TYPE_ENUM = 14,
+            TYPE_SFIXED32 = 15,
+            TYPE_SFIXED64 = 16,
+            TYPE_SINT32 = 17,
+            TYPE_SINT64 = 18,
+        }
+    }
+
+    proto_enum! {
+        /// `google.protobuf.FieldDescriptorProto.Label`.
+        Label {
+            LABEL_OPTIONAL = 1,
+            LABEL_REPEATED = 3,
+            LABEL_REQUIRED = 2,
+        }
+    }
+}
+
+message! {
+    /// `google.protobuf.OneofDescriptorProto`.
+    OneofDescriptorProto {
+        1 => name: Option<String> = opt_string,
+        2 => options: Option<OneofOptions> = opt_msg,
+    }
+}
+
+message! {
+    /// `google.protobuf.EnumDescriptorProto`.
+    EnumDescriptorProto {
+        1 => name: Option<String> = opt_string,
+        2 => value: Vec<EnumValueDescriptorProto> = rep_msg,
+        3 => options: Option<EnumOptions> = opt_msg,
+        4 => reserved_range: Vec<enum_descriptor_proto::EnumReservedRange> = rep_msg,
+        5 => reserved_name: Vec<String> = rep_string,
+        6 => visibility: Option<SymbolVisibility> = opt_enum,
+    }
+}
+
+/// Types nested in `EnumDescriptorProto`.
+pub mod enum_descriptor_proto {
+    use super::*;
+
+    message! {
+        /// `google.protobuf.EnumDescriptorProto.EnumReservedRange`.
+        EnumReservedRange {
+            /// Inclusive.
+            1 => start: Option<i32> = opt_int32,
+            /// Inclusive.
+            2 => end: Option<i32> = opt_int32,
+        }
+    }
+}
+
+message! {
+    /// `google.protobuf.EnumValueDescriptorProto`.
+    EnumValueDescriptorProto {
+        1 => name: Option<String> = opt_string,
+        2 => number: Option<i32> = opt_int32,
+        3 => options: Option<EnumValueOptions> = opt_msg,
+    }
+}
+
+message! {
+    /// `google.protobuf.ServiceDescriptorProto`.
+    ServiceDescriptorProto {
+        1 => name: Option<String> = opt_string,
+        2 => method: Vec<MethodDescriptorProto> = rep_msg,
+        3 => options: Option<ServiceOptions> = opt_msg,
+    }
+}
+
+message! {
+    /// `google.protobuf.MethodDescriptorProto`.
+    MethodDescriptorProto {
+        1 => name: Option<String> = opt_string,
+        2 => input_type: Option<String> = opt_string,
+        3 => output_type: Option<String> = opt_string,
+        4 => options: Option<MethodOptions> = opt_msg,
+        5 => client_streaming: Option<bool> = opt_bool,
+        6 => server_streaming: Option<bool> = opt_bool,
+    }
+}
+
+message! {
+    /// `google.protobuf.FileOptions`.
+    FileOptions {
+        1 => java_package: Option<String> = opt_string,
+        8 => java_outer_classname: Option<String> = opt_string,
+        9 => optimize_for: Option<file_options::OptimizeMode> = opt_enum,
+        10 => java_multiple_files: Option<bool> = opt_bool,
+        11 => go_package: Option<String> = opt_string,
+        16 => cc_generic_services: Option<bool> = opt_bool,
+        17 => java_generic_services: Option<bool> = opt_bool,
+        18 => py_generic_services: Option<bool> = opt_bool,
+        20 => java_generate_equals_and_hash: Option<bool> = opt_bool,
+        23 => deprecated: Option<bool> = opt_bool,
+        27 => java_string_check_utf8: Option<bool> = opt_bool,
+        31 => cc_enable_arenas: Option<bool> = opt_bool,
+        36 => objc_class_prefix: Option<String> = opt_string,
+        37 => csharp_namespace: Option<String> = opt_string,
+        39 => swift_prefix: Option<String> = opt_string,
+        40 => php_class_prefix: Option<String> = opt_string,
+        41 => php_namespace: Option<String> = opt_string,
+        44 => php_metadata_namespace: Option<String> = opt_string,
+        45 => ruby_package: Option<String> = opt_string,
+        50 => features: Option<FeatureSet> = opt_msg,
+        999 => uninterpreted_option: Vec<UninterpretedOption> = rep_msg,
+    }
+}
+
+/// Types nested in `FileOptions`.
+pub mod file_options {
+    use super::*;
+
+    proto_enum! {
+        /// `google.protobuf.FileOptions.OptimizeMode`.
+        OptimizeMode {
+            SPEED = 1,
+            CODE_SIZE = 2,
+            LITE_RUNTIME = 3,
+        }
+    }
+}
+
+message! {
+    /// `google.protobuf.MessageOptions`.
+    MessageOptions {
+        1 => message_set_wire_format: Option<bool> = opt_bool,
+        2 => no_standard_descriptor_accessor: Option<bool> = opt_bool,
+        3 => deprecated: Option<bool> = opt_bool,
+        7 => map_entry: Option<bool> = opt_bool,
+        11 => deprecated_legacy_json_field_conflicts: Option<bool> = opt_bool,
+        12 => features: Option<FeatureSet> = opt_msg,
+        999 => uninterpreted_option: Vec<UninterpretedOption> = rep_msg,
+    }
+}
+
+message! {
+    /// `google.protobuf.FieldOptions`.
+    FieldOptions {
+        1 => ctype: Option<field_options::CType> = opt_enum,
+        2 => packed: Option<bool> = opt_bool,
+        3 => deprecated: Option<bool> = opt_bool,
+        5 => lazy: Option<bool> = opt_bool,
+        6 => jstype: Option<field_options::JSType> = opt_enum,
+        10 => weak: Option<bool> = opt_bool,
+        15 => unverified_lazy: Option<bool> = opt_bool,
+        16 => debug_redact: Option<bool> = opt_bool,
+        17 => retention: Option<field_options::OptionRetention> = opt_enum,
+        /// Not packed.
+        19 => targets: Vec<field_options::OptionTargetType> = rep_enum,
+        20 => edition_defaults: Vec<field_options::EditionDefault> = rep_msg,
+        21 => features: Option<FeatureSet> = opt_msg,
+        22 => feature_support: Option<field_options::FeatureSupport> = opt_msg,
+        999 => uninterpreted_option: Vec<UninterpretedOption> = rep_msg,
+    }
+}
+
+/// Types nested in `FieldOptions`.
+pub mod field_options {
+    use super::*;
+
+    proto_enum! {
+        /// `google.protobuf.FieldOptions.CType`.
+        CType {
+            STRING = 0,
+            CORD = 1,
+            STRING_PIECE = 2,
+        }
+    }
+
+    proto_enum! {
+        /// `google.protobuf.FieldOptions.JSType`.
+        JSType {
+            JS_NORMAL = 0,
+            JS_STRING = 1,
+            JS_NUMBER = 2,
+        }
+    }
+
+    proto_enum! {
+        /// `google.protobuf.FieldOptions.OptionRetention`.
+        OptionRetention {
+            RETENTION_UNKNOWN = 0,
+            RETENTION_RUNTIME = 1,
+            RETENTION_SOURCE = 2,
+        }
+    }
+
+    proto_enum! {
+        /// `google.protobuf.FieldOptions.OptionTargetType`.
+        OptionTargetType {
+            TARGET_TYPE_UNKNOWN = 0,
+            TARGET_TYPE_FILE = 1,
+            TARGET_TYPE_EXTENSION_RANGE = 2,
+            TARGET_TYPE_MESSAGE = 3,
+            TARGET_TYPE_FIELD = 4,
+            TARGET_TYPE_ONEOF = 5,
+            TARGET_TYPE_ENUM = 6,
+            TARGET_TYPE_ENUM_ENTRY = 7,
+            TARGET_TYPE_SERVICE = 8,
+            TARGET_TYPE_METHOD = 9,
+        }
+    }
+
+    message! {
+        /// `google.protobuf.FieldOptions.EditionDefault`.
+        EditionDefault {
+            /// Textproto value.
+            2 => value: Option<String> = opt_string,
+            3 => edition: Option<Edition> = opt_enum,
+        }
+    }
+
+    message! {
+        /// `google.protobuf.FieldOptions.FeatureSupport`.
+        FeatureSupport {
+            1 => edition_introduced: Option<Edition> = opt_enum,
+            2 => edition_deprecated: Option<Edition> = opt_enum,
+            3 => deprecation_warning: Option<String> = opt_string,
+            4 => edition_removed: Option<Edition> = opt_enum,
+            5 => removal_error: Option<String> = opt_string,
+        }
+    }
+}
+
+message! {
+    /// `google.protobuf.OneofOptions`.
+    OneofOptions {
+        1 => features: Option<FeatureSet> = opt_msg,
+        999 => uninterpreted_option: Vec<UninterpretedOption> = rep_msg,
+    }
+}
+
+message! {
+    /// `google.protobuf.EnumOptions`.
+    EnumOptions {
+        2 => allow_alias: Option<bool> = opt_bool,
+        3 => deprecated: Option<bool> = opt_bool,
+        6 => deprecated_legacy_json_field_conflicts: Option<bool> = opt_bool,
+        7 => features: Option<FeatureSet> = opt_msg,
+        999 => uninterpreted_option: Vec<UninterpretedOption> = rep_msg,
+    }
+}
+
+message! {
+    /// `google.protobuf.EnumValueOptions`.
+    EnumValueOptions {
+        1 => deprecated: Option<bool> = opt_bool,
+        2 => features: Option<FeatureSet> = opt_msg,
+        3 => debug_redact: Option<bool> = opt_bool,
+        4 => feature_support: Option<field_options::FeatureSupport> = opt_msg,
+        999 => uninterpreted_option: Vec<UninterpretedOption> = rep_msg,
+    }
+}
+
+message! {
+    /// `google.protobuf.ServiceOptions`.
+    ServiceOptions {
+        33 => deprecated: Option<bool> = opt_bool,
+        34 => features: Option<FeatureSet> = opt_msg,
+        999 => uninterpreted_option: Vec<UninterpretedOption> = rep_msg,
+    }
+}
+
+message! {
+    /// `google.protobuf.MethodOptions`.
+    MethodOptions {
+        33 => deprecated: Option<bool> = opt_bool,
+        34 => idempotency_level: Option<method_options::IdempotencyLevel> = opt_enum,
+        35 => features: Option<FeatureSet> = opt_msg,
+        999 => uninterpreted_option: Vec<UninterpretedOption> = rep_msg,
+    }
+}
+
+/// Types nested in `MethodOptions`.
+pub mod method_options {
+    use super::*;
+
+    proto_enum! {
+        /// `google.protobuf.MethodOptions.IdempotencyLevel`.
+        IdempotencyLevel {
+            IDEMPOTENCY_UNKNOWN = 0,
+            NO_SIDE_EFFECTS = 1,
+            IDEMPOTENT = 2,
+        }
+    }
+}
+
+message! {
+    /// `google.protobuf.UninterpretedOption`.
+    UninterpretedOption {
+        2 => name: Vec<uninterpreted_option::NamePart> = rep_msg,
+        3 => identifier_value: Option<String> = opt_string,
+        4 => positive_int_value: Option<u64> = opt_uint64,
+        5 => negative_int_value: Option<i64> = opt_int64,
+        6 => double_value: Option<f64> = opt_double,
+        7 => string_value: Option<Vec<u8>> = opt_bytes,
+        8 => aggregate_value: Option<String> = opt_string,
+    }
+}
+
+/// Types nested in `UninterpretedOption`.
+pub mod uninterpreted_option {
+    use super::*;
+
+    message! {
+        /// `google.protobuf.UninterpretedOption.NamePart`. Both fields are
+        /// `required` in the .proto; the decoder does not enforce that.
+        NamePart {
+            1 => name_part: Option<String> = opt_string,
+            2 => is_extension: Option<bool> = opt_bool,
+        }
+    }
+}
+
+message! {
+    /// `google.protobuf.FeatureSet`. Language features such as `pb.cpp`
+    /// (extensions 1000 and up) stay in `unknown`.
+    FeatureSet {
+        1 => field_presence: Option<feature_set::FieldPresence> = opt_enum,
+        2 => enum_type: Option<feature_set::EnumType> = opt_enum,
+        3 => repeated_field_encoding: Option<feature_set::RepeatedFieldEncoding> = opt_enum,
+        4 => utf8_validation: Option<feature_set::Utf8Validation> = opt_enum,
+        5 => message_encoding: Option<feature_set::MessageEncoding> = opt_enum,
+        6 => json_format: Option<feature_set::JsonFormat> = opt_enum,
+        7 => enforce_naming_style: Option<feature_set::EnforceNamingStyle> = opt_enum,
+        8 => default_symbol_visibility:
+            Option<feature_set::visibility_feature::DefaultSymbolVisibility> = opt_enum,
+    }
+}
+
+/// Types nested in `FeatureSet`.
+pub mod feature_set {
+    use super::*;
+
+    proto_enum! {
+        /// `google.protobuf.FeatureSet.FieldPresence`.
+        FieldPresence {
+            FIELD_PRESENCE_UNKNOWN = 0,
+            EXPLICIT = 1,
+            IMPLICIT = 2,
+            LEGACY_REQUIRED = 3,
+        }
+    }
+
+    proto_enum! {
+        /// `google.protobuf.FeatureSet.EnumType`.
+        EnumType {
+            ENUM_TYPE_UNKNOWN = 0,
+            OPEN = 1,
+            CLOSED = 2,
+        }
+    }
+
+    proto_enum! {
+        /// `google.protobuf.FeatureSet.RepeatedFieldEncoding`.
+        RepeatedFieldEncoding {
+            REPEATED_FIELD_ENCODING_UNKNOWN = 0,
+            PACKED = 1,
+            EXPANDED = 2,
+        }
+    }
+
+    proto_enum! {
+        /// `google.protobuf.FeatureSet.Utf8Validation`.
+        Utf8Validation {
+            UTF8_VALIDATION_UNKNOWN = 0,
+            VERIFY = 2,
+            NONE = 3,
+        }
+    }
+
+    proto_enum! {
+        /// `google.protobuf.FeatureSet.MessageEncoding`.
+        MessageEncoding {
+            MESSAGE_ENCODING_UNKNOWN = 0,
+            LENGTH_PREFIXED = 1,
+            DELIMITED = 2,
+        }
+    }
+
+    proto_enum! {
+        /// `google.protobuf.FeatureSet.JsonFormat`.
+        JsonFormat {
+            JSON_FORMAT_UNKNOWN = 0,
+            ALLOW = 1,
+            LEGACY_BEST_EFFORT = 2,
+        }
+    }
+
+    proto_enum! {
+        /// `google.protobuf.FeatureSet.EnforceNamingStyle`.
+        EnforceNamingStyle {
+            ENFORCE_NAMING_STYLE_UNKNOWN = 0,
+            STYLE2024 = 1,
+            STYLE_LEGACY = 2,
+            STYLE2026 = 3,
+        }
+    }
+
+    message! {
+        /// `google.protobuf.FeatureSet.VisibilityFeature` (no fields; it only
+        /// scopes the enum below).
+        VisibilityFeature {}
+    }
+
+    /// Types nested in `FeatureSet.VisibilityFeature`.
+    pub mod visibility_feature {
+        use super::*;
+
+        proto_enum! {
+            /// `google.protobuf.FeatureSet.VisibilityFeature.DefaultSymbolVisibility`.
+            DefaultSymbolVisibility {
+                DEFAULT_SYMBOL_VISIBILITY_UNKNOWN = 0,
+                EXPORT_ALL = 1,
+                EXPORT_TOP_LEVEL = 2,
+                LOCAL_ALL = 3,
+                STRICT = 4,
+            }
+        }
+    }
+}
+
+message! {
+    /// `google.protobuf.FeatureSetDefaults`.
+    FeatureSetDefaults {
+        1 => defaults: Vec<feature_set_defaults::FeatureSetEditionDefault> = rep_msg,
+        4 => minimum_edition: Option<Edition> = opt_enum,
+        5 => maximum_edition: Option<Edition> = opt_enum,
+    }
+}
+
+/// Types nested in `FeatureSetDefaults`.
+pub mod feature_set_defaults {
+    use super::*;
+
+    message! {
+        /// `google.protobuf.FeatureSetDefaults.FeatureSetEditionDefault`.
+        FeatureSetEditionDefault {
+            3 => edition: Option<Edition> = opt_enum,
+            4 => overridable_features: Option<FeatureSet> = opt_msg,
+            5 => fixed_features: Option<FeatureSet> = opt_msg,
+        }
+    }
+}
+
+message! {
+    /// `google.protobuf.SourceCodeInfo`.
+    SourceCodeInfo {
+        1 => location: Vec<source_code_info::Location> = rep_msg,
+    }
+}
+
+/// Types nested in `SourceCodeInfo`.
+pub mod source_code_info {
+    use super::*;
+
+    message! {
+        /// `google.protobuf.SourceCodeInfo.Location`.
+        Location {
+            /// Packed.
+            1 => path: Vec<i32> = packed_int32,
+            /// Packed; 3 or 4 elements.
+            2 => span: Vec<i32> = packed_int32,
+            3 => leading_comments: Option<String> = opt_string,
+            4 => trailing_comments: Option<String> = opt_string,
+            6 => leading_detached_comments: Vec<String> = rep_string,
+        }
+    }
+}
+
+message! {
+    /// `google.protobuf.GeneratedCodeInfo`.
+    GeneratedCodeInfo {
+        1 => annotation: Vec<generated_code_info::Annotation> = rep_msg,
+    }
+}
+
+/// Types nested in `GeneratedCodeInfo`.
+pub mod generated_code_info {
+    use super::*;
+
+    message! {
+        /// `google.protobuf.GeneratedCodeInfo.Annotation`.
+        Annotation {
+            /// Packed.
+            1 => path: Vec<i32> = packed_int32,
+            2 => source_file: Option<String> = opt_string,
+            3 => begin: Option<i32> = opt_int32,
+            4 => end: Option<i32> = opt_int32,
+            5 => semantic: Option<annotation::Semantic> = opt_enum,
+        }
+    }
+
+    /// Types nested in `GeneratedCodeInfo.Annotation`.
+    pub mod annotation {
+        use super::*;
+
+        proto_enum! {
+            /// `google.protobuf.GeneratedCodeInfo.Annotation.Semantic`.
+            Semantic {
+                NONE = 0,
+                SET = 1,
+                ALIAS = 2,
+            }
+        }
+    }
+}
+
+/// Messages of `google/protobuf/compiler/plugin.proto`
+/// (package `google.protobuf.compiler`).
+pub mod compiler {
+    use super::*;
+
+    message! {
+        /// `google.protobuf.compiler.Version`.
+        Version {
+            1 => major: Option<i32> = opt_int32,
+            2 => minor: Option<i32> = opt_int32,
+            3 => patch: Option<i32> = opt_int32,
+            4 => suffix: Option<String> = opt_string,
+        }
+    }
+
+    message! {
+        /// `google.protobuf.compiler.CodeGeneratorRequest`.
+        CodeGeneratorRequest {
+            1 => file_to_generate: Vec<String> = rep_string,
+            2 => parameter: Option<String> = opt_string,
+            3 => compiler_version: Option<Version> = opt_msg,
+            15 => proto_file: Vec<FileDescriptorProto> = rep_msg,
+            17 => source_file_descriptors: Vec<FileDescriptorProto> = rep_msg,
+        }
+    }
+
+    message! {
+        /// `google.protobuf.compiler.CodeGeneratorResponse`.
+        CodeGeneratorResponse {
+            1 => error: Option<String> = opt_string,
+            2 => supported_features: Option<u64> = opt_uint64,
+            3 => minimum_edition: Option<i32> = opt_int32,
+            4 => maximum_edition: Option<i32> = opt_int32,
+            15 => file: Vec<code_generator_response::File> = rep_msg,
+        }
+    }
+
+    /// Types nested in `CodeGeneratorResponse`.
+    pub mod code_generator_response {
+        use super::*;
+
+        proto_enum! {
+            /// `google.protobuf.compiler.CodeGeneratorResponse.Feature`.
+            Feature {
+                FEATURE_NONE = 0,
+                FEATURE_PROTO3_OPTIONAL = 1,
+                FEATURE_SUPPORTS_EDITIONS = 2,
+            }
+        }
+
+        message! {
+            /// `google.protobuf.compiler.CodeGeneratorResponse.File`.
+            File {
+                1 => name: Option<String> = opt_string,
+                2 => insertion_point: Option<String> = opt_string,
+                15 => content: Option<String> = opt_string,
+                16 => generated_code_info: Option<GeneratedCodeInfo> = opt_msg,
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The macros write fields in listed order, so every message must list
+    /// its fields in strictly ascending number order.
+    #[test]
+    fn fields_listed_in_number_order() {
+        let all: &[(&str, &[u32])] = &[
+            ("FileDescriptorSet", FileDescriptorSet::FIELD_NUMBERS),
+            ("FileDescriptorProto", FileDescriptorProto::FIELD_NUMBERS),
+            ("DescriptorProto", DescriptorProto::FIELD_NUMBERS),
+            (
+                "ExtensionRange",
+                descriptor_proto::ExtensionRange::FIELD_NUMBERS,
+            ),
+            (
+                "ReservedRange",
+                descriptor_proto::ReservedRange::FIELD_NUMBERS,
+            ),
+            (
+                "ExtensionRangeOptions",
+                ExtensionRangeOptions::FIELD_NUMBERS,
+            ),
+            (
+                "Declaration",
+                extension_range_options::Declaration::FIELD_NUMBERS,
+            ),
+            ("FieldDescriptorProto", FieldDescriptorProto::FIELD_NUMBERS),
+            ("OneofDescriptorProto", OneofDescriptorProto::FIELD_NUMBERS),
+            ("EnumDescriptorProto", EnumDescriptorProto::FIELD_NUMBERS),
+            (
+                "EnumReservedRange",
+                enum_descriptor_proto::EnumReservedRange::FIELD_NUMBERS,
+            ),
+            (
+                "EnumValueDescriptorProto",
+                EnumValueDescriptorProto::FIELD_NUMBERS,
+            ),
+            (
+                "ServiceDescriptorProto",
+                ServiceDescriptorProto::FIELD_NUMBERS,
+            ),
+            (
+                "MethodDescriptorProto",
+                MethodDescriptorProto::FIELD_NUMBERS,
+            ),
+            ("FileOptions", FileOptions::FIELD_NUMBERS),
+            ("MessageOptions", MessageOptions::FIELD_NUMBERS),
+            ("FieldOptions", FieldOptions::FIELD_NUMBERS),
+            (
+                "EditionDefault",
+                field_options::EditionDefault::FIELD_NUMBERS,
+            ),
+            (
+                "FeatureSupport",
+                field_options::FeatureSupport::FIELD_NUMBERS,
+            ),
+            ("OneofOptions", OneofOptions::FIELD_NUMBERS),
+            ("EnumOptions", EnumOptions::FIELD_NUMBERS),
+            ("EnumValueOptions", EnumValueOptions::FIELD_NUMBERS),
+            ("ServiceOptions", ServiceOptions::FIELD_NUMBERS),
+            ("MethodOptions", MethodOptions::FIELD_NUMBERS),
+            ("UninterpretedOption", UninterpretedOption::FIELD_NUMBERS),
+            ("NamePart", uninterpreted_option::NamePart::FIELD_NUMBERS),
+            ("FeatureSet", FeatureSet::FIELD_NUMBERS),
+            (
+                "VisibilityFeature",
+                feature_set::VisibilityFeature::FIELD_NUMBERS,
+            ),
+            ("FeatureSetDefaults", FeatureSetDefaults::FIELD_NUMBERS),
+            (
+                "FeatureSetEditionDefault",
+                feature_set_defaults::FeatureSetEditionDefault::FIELD_NUMBERS,
+            ),
+            ("SourceCodeInfo", SourceCodeInfo::FIELD_NUMBERS),
+            ("Location", source_code_info::Location::FIELD_NUMBERS),
+            ("GeneratedCodeInfo", GeneratedCodeInfo::FIELD_NUMBERS),
+            ("Annotation", generated_code_info::Annotation::FIELD_NUMBERS),
+            ("Version", compiler::Version::FIELD_NUMBERS),
+            (
+                "CodeGeneratorRequest",
+                compiler::CodeGeneratorRequest::FIELD_NUMBERS,
+            ),
+            (
+                "CodeGeneratorResponse",
+                compiler::CodeGeneratorResponse::FIELD_NUMBERS,
+            ),
+            (
+                "File",
+                compiler::code_generator_response::File::FIELD_NUMBERS,
+            ),
+        ];
+        for (name, nums) in all {
+            assert!(
+                nums.windows(2).all(|w| w[0] < w[1]),
+                "{name}: {nums:?} not ascending"
+            );
+        }
+    }
+
+    #[test]
+    fn enum_names_and_values() {
+        use field_descriptor_proto::{Label, Type};
+        assert_eq!(Type::TYPE_SINT64.value(), 18);
+        assert_eq!(Type::from_name("TYPE_GROUP"), Some(Type::TYPE_GROUP));
+        assert_eq!(Type::from_name("nope"), None);
+        assert_eq!(Type::VALUES.len(), 18);
+        assert_eq!(format!("{:?}", Label::LABEL_REPEATED), "LABEL_REPEATED");
+        assert_eq!(format!("{:?}", Label(7)), "Label(7)");
+        assert!(!Label(7).is_known());
+        assert_eq!(Label::default(), Label::LABEL_OPTIONAL);
+        assert_eq!(Edition::EDITION_MAX.value(), i32::MAX);
+        assert_eq!(i32::from(Edition::EDITION_2024), 1001);
+        assert_eq!(Edition::from(1000), Edition::EDITION_2023);
+        assert_eq!(
+            feature_set::Utf8Validation(1).name(),
+            None,
+            "1 is reserved in Utf8Validation"
+        );
+    }
+}
