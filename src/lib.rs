@@ -1,5 +1,9 @@
 //! protoforge: a pure-Rust Protocol Buffers schema compiler.
 
+pub mod compile;
 pub mod descriptor;
 pub mod diagnostics;
+pub mod link;
+pub mod load;
+pub mod output;
 pub mod syntax;

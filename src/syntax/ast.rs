@@ -374,6 +374,7 @@ pub struct Oneof {
     pub comments: Comments,
 }
 
+#[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug, PartialEq)]
 pub enum ExtendItem {
     Field(Field),

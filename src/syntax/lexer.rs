@@ -273,13 +273,8 @@ pub fn tokenize(text: &str) -> Tokens<'_> {
 }
 
 fn parse_float(s: &str) -> f64 {
-    let t = s.trim_end_matches(['f', 'F']);
-    let t = if t.ends_with('.') {
-        &t[..t.len() - 1]
-    } else {
-        t
-    };
-    t.parse().unwrap_or(f64::NAN)
+    // Rust's parser takes `1.`, `.5` and exponents as protoc writes them.
+    s.parse().unwrap_or(f64::NAN)
 }
 
 /// Validates a quoted literal (escapes, termination) with protoc's wording.

@@ -1,0 +1,83 @@
+//! The pipeline behind every front door: load, lower, encode.
+
+use std::path::PathBuf;
+
+use crate::descriptor::{encode_to_vec, FileDescriptorProto, FileDescriptorSet};
+use crate::diagnostics::{Diagnostic, Sources};
+use crate::link::lower::lower;
+use crate::load::{load, LoadOptions, Loaded};
+
+/// What to compile and how to write it.
+#[derive(Clone, Debug, Default)]
+pub struct CompileOptions {
+    /// Include roots (`-I`), in search order.
+    pub roots: Vec<PathBuf>,
+    /// Serve the well-known types from the built-in copies when no root has them.
+    pub builtin_wkt: bool,
+    /// Put every imported file in the set too (`--include_imports`).
+    pub include_imports: bool,
+    /// Keep `source_code_info` (`--include_source_info`).
+    pub include_source_info: bool,
+    /// Keep source-retention options (`--retain_options`).
+    pub retain_options: bool,
+}
+
+/// The result of a compilation: the descriptors of the requested files (in
+/// protoc's order) and every diagnostic.
+#[derive(Debug)]
+pub struct Compilation {
+    pub loaded: Loaded,
+    /// Descriptors in output order.
+    pub files: Vec<FileDescriptorProto>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Compilation {
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(Diagnostic::is_error)
+    }
+
+    pub fn sources(&self) -> Sources {
+        self.loaded.sources()
+    }
+
+    /// The `FileDescriptorSet` bytes.
+    pub fn descriptor_set(&self) -> Vec<u8> {
+        let set = FileDescriptorSet {
+            file: self.files.clone(),
+            unknown: Vec::new(),
+        };
+        encode_to_vec(&set)
+    }
+}
+
+/// Compiles `inputs` (paths or virtual names, as on protoc's command line).
+pub fn compile(inputs: &[String], opts: &CompileOptions) -> Compilation {
+    let loaded = load(
+        inputs,
+        &LoadOptions {
+            roots: opts.roots.clone(),
+            builtin_wkt: opts.builtin_wkt,
+        },
+    );
+    let mut diagnostics = loaded.diagnostics.clone();
+    let mut files = Vec::new();
+    if !loaded.has_errors() {
+        for &i in &loaded.order {
+            if !opts.include_imports && !loaded.inputs.contains(&i) {
+                continue;
+            }
+            let (mut fd, diags) = lower(&loaded.files[i]);
+            if !opts.include_source_info {
+                fd.source_code_info = None;
+            }
+            diagnostics.extend(diags);
+            files.push(fd);
+        }
+    }
+    Compilation {
+        loaded,
+        files,
+        diagnostics,
+    }
+}

@@ -1,0 +1,3 @@
+//! Stage 3: from syntax trees to descriptors.
+
+pub mod lower;

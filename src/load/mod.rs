@@ -1,0 +1,680 @@
+//! Stage 2: find files through the include roots, parse them (in
+//! parallel), and order them by their imports.
+//!
+//! Names follow protoc: every file has a *virtual* name relative to the
+//! include root it was found under; an input given by its disk path is
+//! mapped to its virtual name through the first root that contains it.
+
+pub mod wkt;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+use crate::diagnostics::{Diagnostic, Sources};
+use crate::syntax::ast::{self, FileItem, ImportKind, Span};
+use crate::syntax::parse;
+
+/// Largest file we read (protoc's own limit on one file is 2 GiB; we keep
+/// memory bounded instead).
+pub const MAX_FILE_SIZE: u64 = 256 << 20;
+
+/// Where files come from.
+#[derive(Clone, Debug, Default)]
+pub struct LoadOptions {
+    /// Include roots, in search order (`-I`). Empty means the current
+    /// directory, as protoc.
+    pub roots: Vec<PathBuf>,
+    /// Serve the well-known types from built-in text when no root has them.
+    pub builtin_wkt: bool,
+}
+
+/// One import statement, resolved.
+#[derive(Clone, Debug)]
+pub struct Import {
+    pub name: String,
+    pub kind: ImportKind,
+    /// Span of the whole import statement.
+    pub span: Span,
+    /// Index into [`Loaded::files`], when the file could be loaded.
+    pub file: Option<usize>,
+}
+
+/// A parsed file.
+#[derive(Debug)]
+pub struct SourceFile {
+    /// Virtual name, e.g. `google/api/http.proto`.
+    pub name: String,
+    /// Where it was read from; `None` for a built-in file.
+    pub path: Option<PathBuf>,
+    pub text: Arc<str>,
+    pub ast: ast::File,
+    pub imports: Vec<Import>,
+    /// True when this file or anything it imports has errors.
+    pub has_errors: bool,
+}
+
+/// Everything the loader found.
+#[derive(Debug, Default)]
+pub struct Loaded {
+    pub files: Vec<SourceFile>,
+    /// The inputs (virtual names resolved to indices), in command-line order.
+    pub inputs: Vec<usize>,
+    /// Every reachable file, dependencies before dependents, depth first in
+    /// input order: protoc's `--include_imports` order.
+    pub order: Vec<usize>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Loaded {
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(Diagnostic::is_error)
+    }
+
+    /// The texts of all files, for rendering diagnostics.
+    pub fn sources(&self) -> Sources {
+        let mut s = Sources::new();
+        for f in &self.files {
+            s.add(f.name.clone(), f.text.clone());
+        }
+        s
+    }
+
+    pub fn file(&self, name: &str) -> Option<&SourceFile> {
+        self.files.iter().find(|f| f.name == name)
+    }
+}
+
+/// Canonicalizes a path as protoc does: drops `.` components and repeated
+/// slashes; keeps `..`.
+fn canonicalize(path: &str) -> String {
+    let absolute = path.starts_with('/');
+    let parts: Vec<&str> = path
+        .split('/')
+        .filter(|p| !p.is_empty() && *p != ".")
+        .collect();
+    let joined = parts.join("/");
+    if absolute {
+        format!("/{joined}")
+    } else {
+        joined
+    }
+}
+
+/// Maps `disk` (canonical) through a root (canonical): the virtual name, if
+/// the root is a prefix of the path.
+fn apply_root(disk: &str, root: &str) -> Option<String> {
+    if root.is_empty() {
+        return (!disk.starts_with('/')).then(|| disk.to_string());
+    }
+    let rest = disk.strip_prefix(root)?;
+    if root.ends_with('/') {
+        return Some(rest.to_string());
+    }
+    rest.strip_prefix('/').map(str::to_string)
+}
+
+fn valid_virtual(name: &str) -> bool {
+    !name.is_empty()
+        && !name.contains('\\')
+        && !name.starts_with('/')
+        && name
+            .split('/')
+            .all(|p| !p.is_empty() && p != "." && p != "..")
+}
+
+enum Found {
+    Disk(PathBuf),
+    Builtin(&'static str),
+}
+
+struct Resolver<'a> {
+    opts: &'a LoadOptions,
+    roots: Vec<(PathBuf, String)>,
+}
+
+impl<'a> Resolver<'a> {
+    fn new(opts: &'a LoadOptions) -> Self {
+        let roots: Vec<PathBuf> = if opts.roots.is_empty() {
+            vec![PathBuf::from(".")]
+        } else {
+            opts.roots.clone()
+        };
+        let roots = roots
+            .into_iter()
+            .map(|r| {
+                let canon = canonicalize(&r.to_string_lossy());
+                (r, canon)
+            })
+            .collect();
+        Resolver { opts, roots }
+    }
+
+    fn disk_path(root: &Path, name: &str) -> PathBuf {
+        if root.as_os_str().is_empty() || root == Path::new(".") {
+            PathBuf::from(name)
+        } else {
+            root.join(name)
+        }
+    }
+
+    /// Finds a virtual name: the first root that has it, then the built-ins.
+    fn find(&self, name: &str) -> Option<Found> {
+        if valid_virtual(name) {
+            for (root, _) in &self.roots {
+                let p = Self::disk_path(root, name);
+                if p.is_file() {
+                    return Some(Found::Disk(p));
+                }
+            }
+        }
+        if self.opts.builtin_wkt {
+            return wkt::builtin(name).map(Found::Builtin);
+        }
+        None
+    }
+
+    /// Resolves a command-line input to a virtual name, or an error with
+    /// protoc's wording.
+    fn input_name(&self, input: &str) -> Result<String, String> {
+        if !Path::new(input).exists() {
+            if self.find(input).is_some() {
+                return Ok(input.to_string());
+            }
+            return Err(format!(
+                "Could not make proto path relative: {input}: No such file or directory"
+            ));
+        }
+        let disk = canonicalize(input);
+        for (i, (_, root)) in self.roots.iter().enumerate() {
+            let Some(virt) = apply_root(&disk, root) else {
+                continue;
+            };
+            if !valid_virtual(&virt) {
+                continue;
+            }
+            // An earlier root holding the same virtual name shadows this input.
+            for (root_path, _) in &self.roots[..i] {
+                let p = Self::disk_path(root_path, &virt);
+                if p.is_file() {
+                    return Err(format!(
+                        "{input}: Input is shadowed in the --proto_path by \"{}\".  Either use the latter file as your \
+                         input or reorder the --proto_path so that the former file's location comes first.",
+                        p.display()
+                    ));
+                }
+            }
+            return Ok(virt);
+        }
+        if self.find(input).is_some() {
+            return Ok(input.to_string());
+        }
+        Err(format!(
+            "{input}: File does not reside within any path specified using --proto_path (or -I).  You must specify a \
+             --proto_path which encompasses this file.  Note that the proto_path must be an exact prefix of the .proto \
+             file names -- protoc is too dumb to figure out when two paths (e.g. absolute and relative) are equivalent \
+             (it's harder than you think)."
+        ))
+    }
+}
+
+/// A file read and parsed, before imports are linked up.
+struct Parsed {
+    name: String,
+    path: Option<PathBuf>,
+    text: Arc<str>,
+    ast: ast::File,
+    diagnostics: Vec<Diagnostic>,
+}
+
+fn read_and_parse(resolver: &Resolver<'_>, name: &str) -> Option<Parsed> {
+    let (path, text): (Option<PathBuf>, Arc<str>) = match resolver.find(name)? {
+        Found::Builtin(t) => (None, Arc::from(t)),
+        Found::Disk(p) => {
+            let mut diagnostics = Vec::new();
+            let bytes = match std::fs::metadata(&p) {
+                Ok(m) if m.len() > MAX_FILE_SIZE => {
+                    diagnostics.push(Diagnostic::error(
+                        "file-too-large",
+                        format!("{name}: File is larger than the limit of {MAX_FILE_SIZE} bytes."),
+                    ));
+                    None
+                }
+                _ => match std::fs::read(&p) {
+                    Ok(b) => Some(b),
+                    Err(e) => {
+                        diagnostics.push(Diagnostic::error("read-failed", format!("{name}: {e}")));
+                        None
+                    }
+                },
+            };
+            let Some(bytes) = bytes else {
+                return Some(Parsed {
+                    name: name.to_string(),
+                    path: Some(p),
+                    text: Arc::from(""),
+                    ast: ast::File::default(),
+                    diagnostics,
+                });
+            };
+            let text = match String::from_utf8(bytes) {
+                Ok(s) => s,
+                Err(e) => {
+                    let at = e.utf8_error().valid_up_to();
+                    let s = String::from_utf8_lossy(e.as_bytes()).into_owned();
+                    diagnostics.push(
+                        Diagnostic::error("invalid-utf8", "File is not valid UTF-8.").at(
+                            name,
+                            at..at + 1,
+                            "this byte does not start a valid UTF-8 sequence",
+                        ),
+                    );
+                    s
+                }
+            };
+            let text: Arc<str> = Arc::from(text);
+            let r = parse(name, &text);
+            diagnostics.extend(r.diagnostics);
+            return Some(Parsed {
+                name: name.to_string(),
+                path: Some(p),
+                text,
+                ast: r.file,
+                diagnostics,
+            });
+        }
+    };
+    let r = parse(name, &text);
+    Some(Parsed {
+        name: name.to_string(),
+        path,
+        text,
+        ast: r.file,
+        diagnostics: r.diagnostics,
+    })
+}
+
+fn imports_of(file: &ast::File) -> Vec<(String, ImportKind, Span)> {
+    file.items
+        .iter()
+        .filter_map(|i| match i {
+            FileItem::Import(imp) => Some((imp.path.lossy(), imp.kind, imp.span)),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Loads the inputs and everything they import.
+pub fn load(inputs: &[String], opts: &LoadOptions) -> Loaded {
+    let resolver = Resolver::new(opts);
+    let mut out = Loaded::default();
+
+    // Inputs to virtual names.
+    let mut input_names = Vec::new();
+    for input in inputs {
+        match resolver.input_name(input) {
+            Ok(n) => {
+                if !input_names.contains(&n) {
+                    input_names.push(n);
+                }
+            }
+            Err(msg) => out.diagnostics.push(Diagnostic::error("input", msg)),
+        }
+    }
+    if out.has_errors() {
+        return out;
+    }
+
+    // Breadth-first waves of parallel parsing.
+    let mut index: HashMap<String, Option<usize>> = HashMap::new();
+    let mut parsed: Vec<Parsed> = Vec::new();
+    let mut wave: Vec<String> = Vec::new();
+    for n in &input_names {
+        if index.insert(n.clone(), None).is_none() {
+            wave.push(n.clone());
+        }
+    }
+    while !wave.is_empty() {
+        let results: Vec<(String, Option<Parsed>)> = wave
+            .par_iter()
+            .map(|n| (n.clone(), read_and_parse(&resolver, n)))
+            .collect();
+        let mut next = Vec::new();
+        for (name, p) in results {
+            let Some(p) = p else { continue };
+            for (imp, _, _) in imports_of(&p.ast) {
+                if !index.contains_key(&imp) {
+                    index.insert(imp.clone(), None);
+                    next.push(imp);
+                }
+            }
+            index.insert(name, Some(parsed.len()));
+            parsed.push(p);
+        }
+        wave = next;
+    }
+
+    for p in parsed {
+        let imports = imports_of(&p.ast)
+            .into_iter()
+            .map(|(name, kind, span)| {
+                let file = index.get(&name).copied().flatten();
+                Import {
+                    name,
+                    kind,
+                    span,
+                    file,
+                }
+            })
+            .collect();
+        let has_errors = p.diagnostics.iter().any(Diagnostic::is_error);
+        out.diagnostics.extend(p.diagnostics);
+        out.files.push(SourceFile {
+            name: p.name,
+            path: p.path,
+            text: p.text,
+            ast: p.ast,
+            imports,
+            has_errors,
+        });
+    }
+    out.inputs = input_names
+        .iter()
+        .filter_map(|n| index.get(n).copied().flatten())
+        .collect();
+    for n in &input_names {
+        if index.get(n).copied().flatten().is_none() {
+            out.diagnostics.push(Diagnostic::error(
+                "file-not-found",
+                format!("{n}: File not found."),
+            ));
+        }
+    }
+    order_and_check(&mut out);
+    out
+}
+
+/// Depth-first walk from the inputs: dependency order, cycles, missing or
+/// broken imports, imports listed twice.
+fn order_and_check(out: &mut Loaded) {
+    #[derive(Clone, Copy, PartialEq)]
+    enum State {
+        New,
+        Active,
+        Done,
+    }
+    let n = out.files.len();
+    let mut state = vec![State::New; n];
+    let mut reported_missing: Vec<String> = Vec::new();
+    let mut diags = Vec::new();
+    let inputs = out.inputs.clone();
+    for &root in &inputs {
+        if state[root] != State::New {
+            continue;
+        }
+        // Explicit stack of (file, next import to visit).
+        let mut stack: Vec<(usize, usize)> = vec![(root, 0)];
+        state[root] = State::Active;
+        while let Some(&mut (f, ref mut next)) = stack.last_mut() {
+            let i = *next;
+            if i < out.files[f].imports.len() {
+                *next += 1;
+                let imp = out.files[f].imports[i].clone();
+                let file_name = out.files[f].name.clone();
+                if out.files[f].imports[..i].iter().any(|o| o.name == imp.name) {
+                    diags.push(
+                        Diagnostic::error(
+                            "import-duplicate",
+                            format!("Import \"{}\" was listed twice.", imp.name),
+                        )
+                        .at(
+                            &file_name,
+                            imp.span.range(),
+                            "imported again here",
+                        ),
+                    );
+                    continue;
+                }
+                match imp.file {
+                    None => {
+                        if !reported_missing.contains(&imp.name) {
+                            reported_missing.push(imp.name.clone());
+                            diags.push(Diagnostic::error(
+                                "file-not-found",
+                                format!("{}: File not found.", imp.name),
+                            ));
+                        }
+                        diags.push(
+                            Diagnostic::error(
+                                "import-not-found",
+                                format!("Import \"{}\" was not found or had errors.", imp.name),
+                            )
+                            .at(
+                                &file_name,
+                                imp.span.range(),
+                                "not found on any include path",
+                            ),
+                        );
+                        out.files[f].has_errors = true;
+                    }
+                    Some(d) => match state[d] {
+                        State::New => {
+                            state[d] = State::Active;
+                            stack.push((d, 0));
+                        }
+                        State::Active => {
+                            // A cycle: the stack from `d` up to `f`, then `d` again.
+                            let pos = stack.iter().position(|s| s.0 == d).unwrap_or(0);
+                            let mut chain: Vec<&str> = stack[pos..]
+                                .iter()
+                                .map(|s| out.files[s.0].name.as_str())
+                                .collect();
+                            chain.push(&out.files[d].name);
+                            let (first, first_next) = stack[pos];
+                            let at = out.files[first].imports[first_next - 1].span;
+                            diags.push(
+                                Diagnostic::error(
+                                    "import-cycle",
+                                    format!(
+                                        "File recursively imports itself: {}",
+                                        chain.join(" -> ")
+                                    ),
+                                )
+                                .at(
+                                    &out.files[first].name,
+                                    at.range(),
+                                    "this import leads back here",
+                                ),
+                            );
+                            out.files[f].has_errors = true;
+                            diags.push(
+                                Diagnostic::error(
+                                    "import-not-found",
+                                    format!("Import \"{}\" was not found or had errors.", imp.name),
+                                )
+                                .at(
+                                    &file_name,
+                                    imp.span.range(),
+                                    "",
+                                ),
+                            );
+                        }
+                        State::Done => {
+                            if out.files[d].has_errors {
+                                out.files[f].has_errors = true;
+                                diags.push(
+                                    Diagnostic::error(
+                                        "import-not-found",
+                                        format!(
+                                            "Import \"{}\" was not found or had errors.",
+                                            imp.name
+                                        ),
+                                    )
+                                    .at(
+                                        &file_name,
+                                        imp.span.range(),
+                                        "the imported file has errors",
+                                    ),
+                                );
+                            }
+                        }
+                    },
+                }
+            } else {
+                stack.pop();
+                state[f] = State::Done;
+                out.order.push(f);
+                // Errors propagate to the importer, as protoc reports them.
+                if out.files[f].has_errors {
+                    if let Some(&(parent, pnext)) = stack.last() {
+                        let imp = out.files[parent].imports[pnext - 1].clone();
+                        out.files[parent].has_errors = true;
+                        diags.push(
+                            Diagnostic::error(
+                                "import-not-found",
+                                format!("Import \"{}\" was not found or had errors.", imp.name),
+                            )
+                            .at(
+                                &out.files[parent].name,
+                                imp.span.range(),
+                                "the imported file has errors",
+                            ),
+                        );
+                    }
+                }
+            }
+        }
+    }
+    out.diagnostics.extend(diags);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn canonical_paths() {
+        assert_eq!(canonicalize("./a//b/./c.proto"), "a/b/c.proto");
+        assert_eq!(canonicalize("/x/./y"), "/x/y");
+        assert_eq!(canonicalize("."), "");
+        assert_eq!(apply_root("a/b.proto", ""), Some("a/b.proto".into()));
+        assert_eq!(apply_root("a/b.proto", "a"), Some("b.proto".into()));
+        assert_eq!(apply_root("ab/b.proto", "a"), None);
+        assert_eq!(apply_root("/abs/b.proto", ""), None);
+    }
+
+    fn write(dir: &Path, name: &str, text: &str) {
+        let p = dir.join(name);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    }
+
+    fn opts(dir: &Path) -> LoadOptions {
+        LoadOptions {
+            roots: vec![dir.to_path_buf()],
+            builtin_wkt: true,
+        }
+    }
+
+    #[test]
+    fn order_is_depth_first_dependencies_first() {
+        let d = tempfile::tempdir().unwrap();
+        write(
+            d.path(),
+            "a.proto",
+            "syntax = \"proto3\"; import \"b.proto\"; import \"c.proto\";",
+        );
+        write(
+            d.path(),
+            "b.proto",
+            "syntax = \"proto3\"; import \"c.proto\";",
+        );
+        write(
+            d.path(),
+            "c.proto",
+            "syntax = \"proto3\"; import \"google/protobuf/empty.proto\";",
+        );
+        let l = load(&["a.proto".into()], &opts(d.path()));
+        assert!(!l.has_errors(), "{:?}", l.diagnostics);
+        let names: Vec<&str> = l.order.iter().map(|&i| l.files[i].name.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "google/protobuf/empty.proto",
+                "c.proto",
+                "b.proto",
+                "a.proto"
+            ]
+        );
+        assert!(
+            l.files.iter().any(|f| f.path.is_none()),
+            "empty.proto comes from the built-ins"
+        );
+    }
+
+    #[test]
+    fn cycles_are_reported_with_the_chain() {
+        let d = tempfile::tempdir().unwrap();
+        write(
+            d.path(),
+            "a.proto",
+            "syntax = \"proto3\";\nimport \"b.proto\";\n",
+        );
+        write(
+            d.path(),
+            "b.proto",
+            "syntax = \"proto3\";\nimport \"a.proto\";\n",
+        );
+        let l = load(&["a.proto".into()], &opts(d.path()));
+        let msgs: Vec<&str> = l.diagnostics.iter().map(|d| d.message.as_str()).collect();
+        assert!(
+            msgs.contains(&"File recursively imports itself: a.proto -> b.proto -> a.proto"),
+            "{msgs:?}"
+        );
+    }
+
+    #[test]
+    fn missing_and_duplicate_imports() {
+        let d = tempfile::tempdir().unwrap();
+        write(d.path(), "x.proto", "syntax = \"proto3\";\nimport \"nope.proto\";\nimport \"d.proto\";\nimport \"d.proto\";\n");
+        write(d.path(), "d.proto", "syntax = \"proto3\";\n");
+        let l = load(&["x.proto".into()], &opts(d.path()));
+        let msgs: Vec<&str> = l.diagnostics.iter().map(|d| d.message.as_str()).collect();
+        assert!(msgs.contains(&"nope.proto: File not found."), "{msgs:?}");
+        assert!(
+            msgs.contains(&"Import \"nope.proto\" was not found or had errors."),
+            "{msgs:?}"
+        );
+        assert!(
+            msgs.contains(&"Import \"d.proto\" was listed twice."),
+            "{msgs:?}"
+        );
+    }
+
+    #[test]
+    fn a_file_on_a_root_wins_over_the_builtin() {
+        let d = tempfile::tempdir().unwrap();
+        write(
+            d.path(),
+            "google/protobuf/empty.proto",
+            "syntax = \"proto3\"; package mine;",
+        );
+        let l = load(&["google/protobuf/empty.proto".into()], &opts(d.path()));
+        assert!(l.files[0].path.is_some());
+        assert!(l.files[0].text.contains("package mine"));
+    }
+
+    #[test]
+    fn inputs_outside_every_root_are_rejected() {
+        let d = tempfile::tempdir().unwrap();
+        let other = tempfile::tempdir().unwrap();
+        write(other.path(), "z.proto", "syntax = \"proto3\";");
+        let input = other.path().join("z.proto").to_string_lossy().into_owned();
+        let l = load(&[input], &opts(d.path()));
+        assert!(l.diagnostics[0]
+            .message
+            .contains("File does not reside within any path"));
+    }
+}

@@ -1,0 +1,141 @@
+//! The `protoforge` command line.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+use protoforge::compile::{compile, CompileOptions};
+use protoforge::diagnostics::{render, ErrorFormat};
+use protoforge::output::write_atomic;
+
+#[derive(Parser)]
+#[command(
+    name = "protoforge",
+    version,
+    about = "A pure-Rust Protocol Buffers compiler"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Compile .proto files (protoc-compatible flags).
+    Compile(CompileArgs),
+}
+
+#[derive(Args)]
+struct CompileArgs {
+    /// Directory to search for imports; repeatable, searched in order
+    /// (default: the current directory). Also written -IDIR.
+    #[arg(
+        short = 'I',
+        long = "proto_path",
+        visible_alias = "proto-path",
+        value_name = "PATH"
+    )]
+    proto_path: Vec<PathBuf>,
+
+    /// Write a FileDescriptorSet (protobuf binary) to FILE.
+    #[arg(
+        short = 'o',
+        long = "descriptor_set_out",
+        visible_alias = "descriptor-set-out",
+        value_name = "FILE"
+    )]
+    descriptor_set_out: Option<PathBuf>,
+
+    /// With --descriptor_set_out, also include every imported file.
+    #[arg(long = "include_imports", visible_alias = "include-imports")]
+    include_imports: bool,
+
+    /// With --descriptor_set_out, keep source code info (locations and comments).
+    #[arg(long = "include_source_info", visible_alias = "include-source-info")]
+    include_source_info: bool,
+
+    /// With --descriptor_set_out, keep options with source retention.
+    #[arg(long = "retain_options", visible_alias = "retain-options")]
+    retain_options: bool,
+
+    /// How to print diagnostics.
+    #[arg(
+        long = "error-format",
+        visible_alias = "error_format",
+        value_enum,
+        default_value = "human"
+    )]
+    error_format: ErrorFormat,
+
+    /// Never use the built-in well-known types; find them on the include path only.
+    #[arg(long = "no-builtin-wkt")]
+    no_builtin_wkt: bool,
+
+    /// The .proto files to compile (paths, or names relative to an include path).
+    #[arg(value_name = "PROTO_FILES")]
+    files: Vec<String>,
+}
+
+/// Expands `@file` arguments: one argument per line, as protoc reads them.
+fn expand_args() -> Result<Vec<String>, String> {
+    let mut out = Vec::new();
+    for (i, a) in std::env::args().enumerate() {
+        match a.strip_prefix('@') {
+            Some(path) if i > 0 => {
+                let text = std::fs::read_to_string(path).map_err(|e| format!("{path}: {e}"))?;
+                out.extend(text.lines().filter(|l| !l.is_empty()).map(str::to_string));
+            }
+            _ => out.push(a),
+        }
+    }
+    Ok(out)
+}
+
+fn run_compile(args: CompileArgs) -> ExitCode {
+    if args.files.is_empty() {
+        eprintln!("Missing input file.");
+        return ExitCode::FAILURE;
+    }
+    let opts = CompileOptions {
+        roots: args.proto_path,
+        builtin_wkt: !args.no_builtin_wkt,
+        include_imports: args.include_imports,
+        include_source_info: args.include_source_info,
+        retain_options: args.retain_options,
+    };
+    let result = compile(&args.files, &opts);
+    let color = args.error_format == ErrorFormat::Human && std::io::stderr().is_terminal();
+    let mut stderr = std::io::stderr().lock();
+    let _ = render(
+        &result.diagnostics,
+        &result.sources(),
+        args.error_format,
+        color,
+        &mut stderr,
+    );
+    if result.has_errors() {
+        return ExitCode::FAILURE;
+    }
+    if let Some(out) = &args.descriptor_set_out {
+        if let Err(e) = write_atomic(out, &result.descriptor_set()) {
+            eprintln!("{}: {e}", out.display());
+            return ExitCode::FAILURE;
+        }
+    }
+    ExitCode::SUCCESS
+}
+
+fn main() -> ExitCode {
+    let args = match expand_args() {
+        Ok(a) => a,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let cli = Cli::parse_from(args);
+    match cli.command {
+        Command::Compile(a) => run_compile(a),
+    }
+}
