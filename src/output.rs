@@ -27,6 +27,14 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
         .prefix(".protoforge-")
         .suffix(".tmp")
         .tempfile_in(dir)?;
+    // Temporary files are private; the output gets the mode an ordinary
+    // create would give it, or keeps the mode of the file it replaces.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = fs::metadata(path).map_or_else(|_| fs::Permissions::from_mode(0o644), |m| m.permissions());
+        tmp.as_file().set_permissions(mode)?;
+    }
     tmp.write_all(bytes)?;
     tmp.as_file().sync_all().ok();
     tmp.persist(path).map_err(|e| e.error)?;
