@@ -15,6 +15,7 @@
 
 pub mod decode;
 pub mod encode;
+pub mod pool;
 pub mod types;
 pub mod wire;
 

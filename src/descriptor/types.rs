@@ -1042,3 +1042,33 @@ mod tests {
         );
     }
 }
+
+/// `name()` accessors returning `""` when the name is unset, as protobuf's
+/// generated getters do.
+macro_rules! name_getter {
+    ($($t:ty),* $(,)?) => {$(
+        impl $t {
+            pub fn name(&self) -> &str {
+                self.name.as_deref().unwrap_or("")
+            }
+        }
+    )*};
+}
+
+name_getter!(
+    FileDescriptorProto,
+    DescriptorProto,
+    FieldDescriptorProto,
+    OneofDescriptorProto,
+    EnumDescriptorProto,
+    EnumValueDescriptorProto,
+    ServiceDescriptorProto,
+    MethodDescriptorProto,
+);
+
+impl FileDescriptorProto {
+    /// The package, `""` when unset.
+    pub fn package(&self) -> &str {
+        self.package.as_deref().unwrap_or("")
+    }
+}
