@@ -32,7 +32,8 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        let mode = fs::metadata(path).map_or_else(|_| fs::Permissions::from_mode(0o644), |m| m.permissions());
+        let mode = fs::metadata(path)
+            .map_or_else(|_| fs::Permissions::from_mode(0o644), |m| m.permissions());
         tmp.as_file().set_permissions(mode)?;
     }
     tmp.write_all(bytes)?;

@@ -135,6 +135,21 @@ struct Resolver<'a> {
     roots: Vec<(PathBuf, String)>,
 }
 
+/// Loads built-in files only (no include roots, not even the current
+/// directory): the schemas protoforge itself relies on.
+pub fn load_builtin(names: &[&str]) -> Loaded {
+    let opts = LoadOptions {
+        roots: Vec::new(),
+        builtin_wkt: true,
+    };
+    let resolver = Resolver {
+        opts: &opts,
+        roots: Vec::new(),
+    };
+    let names: Vec<String> = names.iter().map(|s| s.to_string()).collect();
+    load_with(&resolver, names, Loaded::default())
+}
+
 impl<'a> Resolver<'a> {
     fn new(opts: &'a LoadOptions) -> Self {
         let roots: Vec<PathBuf> = if opts.roots.is_empty() {
@@ -326,7 +341,10 @@ pub fn load(inputs: &[String], opts: &LoadOptions) -> Loaded {
     if out.has_errors() {
         return out;
     }
+    load_with(&resolver, input_names, out)
+}
 
+fn load_with(resolver: &Resolver<'_>, input_names: Vec<String>, mut out: Loaded) -> Loaded {
     // Breadth-first waves of parallel parsing.
     let mut index: HashMap<String, Option<usize>> = HashMap::new();
     let mut parsed: Vec<Parsed> = Vec::new();
@@ -339,7 +357,7 @@ pub fn load(inputs: &[String], opts: &LoadOptions) -> Loaded {
     while !wave.is_empty() {
         let results: Vec<(String, Option<Parsed>)> = wave
             .par_iter()
-            .map(|n| (n.clone(), read_and_parse(&resolver, n)))
+            .map(|n| (n.clone(), read_and_parse(resolver, n)))
             .collect();
         let mut next = Vec::new();
         for (name, p) in results {

@@ -1,0 +1,237 @@
+//! The symbol table of a whole compilation: every full name, what it is,
+//! which file defines it, and which files each file may see.
+
+use std::collections::{HashMap, HashSet};
+
+use crate::descriptor::pool::SymbolKind;
+use crate::descriptor::{DescriptorProto, EnumDescriptorProto, FileDescriptorProto};
+
+/// One defined name.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Entry {
+    pub kind: SymbolKind,
+    pub file: usize,
+    /// Descriptor path inside the file (source-info paths); empty for packages.
+    pub path: Vec<i32>,
+}
+
+impl Entry {
+    /// protoc's "aggregate": something whose name can start a longer name.
+    pub fn is_aggregate(&self) -> bool {
+        matches!(
+            self.kind,
+            SymbolKind::Message | SymbolKind::Package | SymbolKind::Enum | SymbolKind::Service
+        )
+    }
+    pub fn is_type(&self) -> bool {
+        matches!(self.kind, SymbolKind::Message | SymbolKind::Enum)
+    }
+}
+
+/// A name defined twice.
+#[derive(Clone, Debug)]
+pub struct Duplicate {
+    pub name: String,
+    pub first: Entry,
+    pub second: Entry,
+}
+
+/// All names of a compilation.
+#[derive(Debug, Default)]
+pub struct Symbols {
+    pub entries: HashMap<String, Entry>,
+    pub packages: Vec<String>,
+    /// For each file: itself, its direct imports and whatever they re-export
+    /// through `import public`.
+    pub visible: Vec<HashSet<usize>>,
+    pub duplicates: Vec<Duplicate>,
+}
+
+fn join(scope: &str, name: &str) -> String {
+    if scope.is_empty() {
+        name.to_string()
+    } else {
+        format!("{scope}.{name}")
+    }
+}
+
+impl Symbols {
+    /// Builds the table. `deps[i]` lists the files file `i` imports (indices,
+    /// `None` when missing), in import order.
+    pub fn build(files: &[FileDescriptorProto], deps: &[Vec<Option<usize>>]) -> Symbols {
+        let mut s = Symbols {
+            packages: files.iter().map(|f| f.package().to_string()).collect(),
+            ..Default::default()
+        };
+        for (fi, f) in files.iter().enumerate() {
+            let pkg = f.package();
+            if !pkg.is_empty() {
+                let mut acc = String::new();
+                for part in pkg.split('.') {
+                    acc = join(&acc, part);
+                    s.add_package(&acc, fi);
+                }
+            }
+            for (i, m) in f.message_type.iter().enumerate() {
+                s.add_message(pkg, m, fi, vec![4, i as i32]);
+            }
+            for (i, e) in f.enum_type.iter().enumerate() {
+                s.add_enum(pkg, e, fi, vec![5, i as i32]);
+            }
+            for (i, x) in f.extension.iter().enumerate() {
+                s.add(
+                    join(pkg, x.name()),
+                    SymbolKind::Extension,
+                    fi,
+                    vec![7, i as i32],
+                );
+            }
+            for (i, sv) in f.service.iter().enumerate() {
+                let name = join(pkg, sv.name());
+                s.add(name.clone(), SymbolKind::Service, fi, vec![6, i as i32]);
+                for (j, m) in sv.method.iter().enumerate() {
+                    s.add(
+                        join(&name, m.name()),
+                        SymbolKind::Method,
+                        fi,
+                        vec![6, i as i32, 2, j as i32],
+                    );
+                }
+            }
+        }
+        s.visible = (0..files.len())
+            .map(|i| visible_from(i, files, deps))
+            .collect();
+        s
+    }
+
+    fn add_package(&mut self, name: &str, file: usize) {
+        match self.entries.get(name) {
+            Some(e) if e.kind == SymbolKind::Package => {}
+            Some(e) => self.duplicates.push(Duplicate {
+                name: name.to_string(),
+                first: e.clone(),
+                second: Entry {
+                    kind: SymbolKind::Package,
+                    file,
+                    path: Vec::new(),
+                },
+            }),
+            None => {
+                self.entries.insert(
+                    name.to_string(),
+                    Entry {
+                        kind: SymbolKind::Package,
+                        file,
+                        path: Vec::new(),
+                    },
+                );
+            }
+        }
+    }
+
+    fn add(&mut self, name: String, kind: SymbolKind, file: usize, path: Vec<i32>) {
+        let entry = Entry { kind, file, path };
+        match self.entries.get(&name) {
+            Some(first) => self.duplicates.push(Duplicate {
+                name,
+                first: first.clone(),
+                second: entry,
+            }),
+            None => {
+                self.entries.insert(name, entry);
+            }
+        }
+    }
+
+    fn add_message(&mut self, scope: &str, m: &DescriptorProto, file: usize, path: Vec<i32>) {
+        let name = join(scope, m.name());
+        self.add(name.clone(), SymbolKind::Message, file, path.clone());
+        let sub = |k: i32, i: usize| [&path[..], &[k, i as i32]].concat();
+        for (i, f) in m.field.iter().enumerate() {
+            self.add(join(&name, f.name()), SymbolKind::Field, file, sub(2, i));
+        }
+        for (i, o) in m.oneof_decl.iter().enumerate() {
+            self.add(join(&name, o.name()), SymbolKind::Oneof, file, sub(8, i));
+        }
+        for (i, n) in m.nested_type.iter().enumerate() {
+            self.add_message(&name, n, file, sub(3, i));
+        }
+        for (i, e) in m.enum_type.iter().enumerate() {
+            self.add_enum(&name, e, file, sub(4, i));
+        }
+        for (i, x) in m.extension.iter().enumerate() {
+            self.add(
+                join(&name, x.name()),
+                SymbolKind::Extension,
+                file,
+                sub(6, i),
+            );
+        }
+    }
+
+    fn add_enum(&mut self, scope: &str, e: &EnumDescriptorProto, file: usize, path: Vec<i32>) {
+        self.add(join(scope, e.name()), SymbolKind::Enum, file, path.clone());
+        for (i, v) in e.value.iter().enumerate() {
+            // C++ scoping: values are siblings of their enum.
+            self.add(
+                join(scope, v.name()),
+                SymbolKind::EnumValue,
+                file,
+                [&path[..], &[2, i as i32]].concat(),
+            );
+        }
+    }
+
+    /// protoc's FindSymbol: the entry if `from` may see it. The second value
+    /// names the file that defines a symbol `from` could not see.
+    pub fn find(&self, name: &str, from: usize) -> (Option<&Entry>, Option<usize>) {
+        let Some(e) = self.entries.get(name) else {
+            return (None, None);
+        };
+        let vis = &self.visible[from];
+        if vis.contains(&e.file) {
+            return (Some(e), None);
+        }
+        if e.kind == SymbolKind::Package {
+            // A package is visible when any visible file is in it.
+            let in_pkg = |f: usize| {
+                let p = &self.packages[f];
+                p == name
+                    || (p.len() > name.len()
+                        && p.starts_with(name)
+                        && p.as_bytes()[name.len()] == b'.')
+            };
+            if vis.iter().any(|&f| in_pkg(f)) {
+                return (Some(e), None);
+            }
+        }
+        (None, Some(e.file))
+    }
+}
+
+/// The files `file` may refer to: itself, its imports, and files reached
+/// from those through chains of public imports.
+fn visible_from(
+    file: usize,
+    files: &[FileDescriptorProto],
+    deps: &[Vec<Option<usize>>],
+) -> HashSet<usize> {
+    let mut seen = HashSet::from([file]);
+    let mut queue: Vec<usize> = deps[file]
+        .iter()
+        .flatten()
+        .copied()
+        .filter(|&d| seen.insert(d))
+        .collect();
+    while let Some(d) = queue.pop() {
+        for &p in &files[d].public_dependency {
+            if let Some(Some(pd)) = deps[d].get(p as usize) {
+                if seen.insert(*pd) {
+                    queue.push(*pd);
+                }
+            }
+        }
+    }
+    seen
+}
