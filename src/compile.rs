@@ -67,11 +67,12 @@ pub fn compile(inputs: &[String], opts: &CompileOptions) -> Compilation {
             if !opts.include_imports && !loaded.inputs.contains(&i) {
                 continue;
             }
-            let (mut fd, diags) = lower(&loaded.files[i]);
+            let lowered = lower(&loaded.files[i]);
+            let mut fd = lowered.proto;
             if !opts.include_source_info {
                 fd.source_code_info = None;
             }
-            diagnostics.extend(diags);
+            diagnostics.extend(lowered.diagnostics);
             files.push(fd);
         }
     }

@@ -237,6 +237,9 @@ pub struct Aggregate {
     /// Span including the braces.
     pub span: Span,
     pub fields: Vec<TextField>,
+    /// Syntax errors in the text (span, message); reported when the
+    /// option is interpreted.
+    pub errors: Vec<(Span, String)>,
 }
 
 /// The name of a text-format field.

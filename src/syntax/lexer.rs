@@ -38,8 +38,9 @@ fn scan_string(lex: &mut logos::Lexer<Raw>, quote: u8) {
     let mut i = 0;
     while i < rest.len() {
         match rest[i] {
-            b'\\' if i + 1 < rest.len() && rest[i + 1] != b'\n' => i += 2,
-            b'\n' => break,
+            b'\\' if i + 1 < rest.len() && !matches!(rest[i + 1], b'\n' | 0) => i += 2,
+            // protoc's scanner stops at a NUL byte as at the end of the text.
+            b'\n' | 0 => break,
             c if c == quote => {
                 i += 1;
                 break;
@@ -167,6 +168,9 @@ pub struct Comment {
 pub struct LexError {
     pub span: Span,
     pub message: String,
+    /// Index of the token being read when the error was found (protoc
+    /// reports errors in that order).
+    pub tok: usize,
 }
 
 /// The result of tokenizing one file.
@@ -189,6 +193,7 @@ pub fn tokenize(text: &str) -> Tokens<'_> {
     let start = if text.starts_with('\u{feff}') { 3 } else { 0 };
     let mut lex = Raw::lexer(&text[start..]);
     let mut last_number_end: Option<usize> = None;
+    let mut last_control_end: Option<usize> = None;
     while let Some(res) = lex.next() {
         let r = lex.span();
         let r = r.start + start..r.end + start;
@@ -197,6 +202,7 @@ pub fn tokenize(text: &str) -> Tokens<'_> {
         if let Some(end) = last_number_end.take() {
             if end == r.start && matches!(res, Ok(Raw::Word)) {
                 out.errors.push(LexError {
+                    tok: out.toks.len().saturating_sub(1),
                     span: Span::new(r.start, r.start + 1),
                     message: "Need space between number and identifier.".into(),
                 });
@@ -224,6 +230,7 @@ pub fn tokenize(text: &str) -> Tokens<'_> {
                 last_number_end = Some(r.end);
                 let bad = s.find(['8', '9']).unwrap_or(0);
                 out.errors.push(LexError {
+                    tok: out.toks.len(),
                     span: Span::new(r.start + bad, r.start + bad + 1),
                     message: "Numbers starting with leading zero must be in octal.".into(),
                 });
@@ -234,36 +241,73 @@ pub fn tokenize(text: &str) -> Tokens<'_> {
                 Tok::Float(parse_float(s))
             }
             Ok(Raw::Str) => {
-                check_string(s, r.start, &mut out.errors);
+                check_string(
+                    s,
+                    r.start,
+                    text.as_bytes().get(r.end) == Some(&b'\n'),
+                    out.toks.len(),
+                    &mut out.errors,
+                );
                 Tok::Str(s)
             }
             Ok(Raw::LineComment) => continue,
             Ok(Raw::BlockComment) => {
+                if let Some(p) = s[2..].find("/*") {
+                    let at = r.start + 3 + p;
+                    if !s.ends_with("*/") || at + 2 < r.end {
+                        out.errors.push(LexError {
+                            tok: out.toks.len(),
+                            span: Span::new(at, at + 2),
+                            message:
+                                "\"/*\" inside block comment.  Block comments cannot be nested."
+                                    .into(),
+                        });
+                    }
+                }
                 if !s.ends_with("*/") || s.len() < 4 {
                     out.errors.push(LexError {
+                        tok: out.toks.len(),
                         span: Span::new(r.end, r.end),
                         message: "End-of-file inside block comment.".into(),
+                    });
+                    out.errors.push(LexError {
+                        tok: out.toks.len(),
+                        span: Span::new(r.start, r.start + 2),
+                        message: "  Comment started here.".into(),
                     });
                 }
                 continue;
             }
             Err(()) => {
                 let c = s.chars().next().unwrap_or('\u{fffd}');
-                if c == '/' {
-                    Tok::Sym('/')
-                } else if c.is_ascii_graphic() {
+                if c.is_ascii_graphic() {
                     Tok::Sym(c)
+                } else if c.is_ascii() {
+                    // protoc skips control characters, reporting each run once.
+                    if last_control_end != Some(r.start) {
+                        out.errors.push(LexError {
+                            tok: out.toks.len(),
+                            span: sp(r.clone()),
+                            message: "Invalid control characters encountered in text.".into(),
+                        });
+                    }
+                    last_control_end = Some(r.end);
+                    continue;
                 } else {
-                    let message = if c.is_ascii_control() {
-                        "Invalid control characters encountered in text.".to_string()
-                    } else {
-                        format!("Interpreting non ascii codepoint {}.", s.as_bytes()[0])
-                    };
-                    out.errors.push(LexError {
-                        span: sp(r.clone()),
-                        message,
-                    });
-                    Tok::Sym(c)
+                    // protoc reads bytes: every byte of the character is a
+                    // token of its own, each with its own complaint.
+                    for (i, b) in s.bytes().enumerate() {
+                        out.errors.push(LexError {
+                            tok: out.toks.len(),
+                            span: Span::new(r.start + i, r.start + i + 1),
+                            message: format!("Interpreting non ascii codepoint {b}."),
+                        });
+                        out.toks.push((
+                            Tok::Sym('\u{fffd}'),
+                            Span::new(r.start + i, r.start + i + 1),
+                        ));
+                    }
+                    continue;
                 }
             }
         };
@@ -278,64 +322,78 @@ fn parse_float(s: &str) -> f64 {
 }
 
 /// Validates a quoted literal (escapes, termination) with protoc's wording.
-fn check_string(s: &str, base: usize, errors: &mut Vec<LexError>) {
+/// `at_newline`: the literal was cut short by the end of its line.
+fn check_string(s: &str, base: usize, at_newline: bool, tok: usize, errors: &mut Vec<LexError>) {
     let b = s.as_bytes();
     let quote = b[0];
     let mut i = 1;
     loop {
         if i >= b.len() {
+            let (at, message) = if at_newline {
+                (
+                    base + b.len(),
+                    "Multiline strings are not allowed. Did you miss a \"?.",
+                )
+            } else {
+                (base + b.len(), "Unexpected end of string.")
+            };
             errors.push(LexError {
-                span: Span::new(base + i, base + i),
-                message: "Unexpected end of string.".into(),
+                tok,
+                span: Span::new(at, at + 1),
+                message: message.into(),
             });
             return;
         }
         match b[i] {
-            b'\n' => {
-                errors.push(LexError {
-                    span: Span::new(base + i, base + i),
-                    message: "Multiline strings are not allowed. Did you miss a \"?.".into(),
-                });
-                return;
-            }
             c if c == quote => return,
             b'\\' => {
-                let ok = match b.get(i + 1) {
+                let next = b.get(i + 1).copied();
+                let at = Span::new(base + i + 1, base + i + 2);
+                match next {
                     Some(
-                        b'a' | b'b' | b'f' | b'n' | b'r' | b't' | b'v' | b'\\' | b'?' | b'\''
-                        | b'"',
-                    ) => {
-                        i += 2;
-                        true
-                    }
-                    Some(b'0'..=b'7') => {
-                        i += 2;
-                        true
-                    }
-                    Some(b'x' | b'X') if b.get(i + 2).is_some_and(u8::is_ascii_hexdigit) => {
-                        i += 3;
-                        true
-                    }
-                    Some(b'u') => {
-                        count_hex(b, i + 2) >= 4 && {
-                            i += 6;
-                            true
+                        b'a'
+                        | b'b'
+                        | b'f'
+                        | b'n'
+                        | b'r'
+                        | b't'
+                        | b'v'
+                        | b'\\'
+                        | b'?'
+                        | b'\''
+                        | b'"'
+                        | b'0'..=b'7',
+                    ) => i += 2,
+                    Some(b'x' | b'X') => {
+                        if b.get(i + 2).is_some_and(u8::is_ascii_hexdigit) {
+                            i += 3;
+                        } else {
+                            errors.push(LexError {
+                                tok,
+                                span: Span::new(base + i + 2, base + i + 3),
+                                message: "Expected hex digits for escape sequence.".into(),
+                            });
+                            i += 2;
                         }
                     }
-                    Some(b'U') => {
-                        count_hex(b, i + 2) >= 8 && {
-                            i += 10;
-                            true
-                        }
+                    Some(b'u') if count_hex(b, i + 2) >= 4 => i += 6,
+                    Some(b'U') if count_hex(b, i + 2) >= 8 => i += 10,
+                    Some(b'u' | b'U') => {
+                        errors.push(LexError {
+                            tok,
+                            span: at,
+                            message: "Expected four hex digits for \\u escape sequence.".into(),
+                        });
+                        i += 2;
                     }
-                    _ => false,
-                };
-                if !ok {
-                    errors.push(LexError {
-                        span: Span::new(base + i, base + i + 1),
-                        message: "Invalid escape sequence in string literal.".into(),
-                    });
-                    i += 1;
+                    _ => {
+                        errors.push(LexError {
+                            tok,
+                            span: at,
+                            message: "Invalid escape sequence in string literal.".into(),
+                        });
+                        i += 1;
+                    }
                 }
             }
             _ => i += 1,
@@ -488,8 +546,9 @@ pub fn gap_comments(text: &str, from: Option<usize>, to: usize, next: &str) -> G
                 i += 1;
                 c.flush();
             } else {
-                // The next token is on the same line: nobody gets the comment.
-                return GapComments::default();
+                // The next token is on the same line: the comment cannot trail
+                // the previous one.
+                c.can_attach_to_prev = false;
             }
         } else if i < to && b[i] == b'\n' {
             i += 1;

@@ -4,6 +4,7 @@ pub mod ast;
 pub mod lexer;
 pub mod parser;
 pub mod text_format;
+pub mod validate;
 
 #[allow(
     clippy::all,

@@ -54,7 +54,23 @@ impl<'a> Ctx<'a> {
     }
 
     fn tok_text(&self, i: usize) -> &'a str {
-        self.toks.get(i).map_or("", |t| &self.text[t.1.range()])
+        // Tokens made of single bytes of a multi-byte character have no text.
+        self.toks
+            .get(i)
+            .and_then(|t| self.text.get(t.1.range()))
+            .unwrap_or("")
+    }
+
+    /// A `;` where protoc expects a field (oneof and extend bodies).
+    pub fn misplaced_semicolon(&self, span: Span, context: Context) -> Span {
+        if context == Context::Extend {
+            self.error(
+                span,
+                "Expected \"required\", \"optional\", or \"repeated\".",
+            );
+        }
+        self.error(span, "Expected type name.");
+        span
     }
 
     /// Comments for a declaration starting at `start` whose
@@ -97,11 +113,14 @@ impl<'a> Ctx<'a> {
             span.start as usize + 1,
             (span.end as usize).saturating_sub(1),
         );
+        // Errors in the text are reported when the option is interpreted,
+        // as protoc does, with the option's name.
         let (fields, errors) = text_format::parse(self.text, inner);
-        for (span, msg) in errors {
-            self.error(span, msg);
+        Aggregate {
+            span,
+            fields,
+            errors,
         }
-        Aggregate { span, fields }
     }
 
     pub fn message(&self, m: Message) -> Message {
@@ -161,7 +180,7 @@ impl<'a> Ctx<'a> {
     }
 
     /// Records a recovered syntax error and returns the span it covers.
-    pub fn recover(&self, e: ErrorRecovery<usize, Tok<'a>, ()>, context: &str) -> Span {
+    pub fn recover(&self, e: ErrorRecovery<usize, Tok<'a>, ()>, context: Context) -> Span {
         let span = match &e.error {
             ParseError::UnrecognizedToken { token, .. } | ParseError::ExtraToken { token } => {
                 Span::new(token.0, token.2)
@@ -178,19 +197,51 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    fn report(&self, e: &ParseError<usize, Tok<'a>, ()>, context: &str) {
+    fn report(&self, e: &ParseError<usize, Tok<'a>, ()>, context: Context) {
+        let mut extra = None;
         let (span, message) = match e {
-            ParseError::UnrecognizedToken { token, expected } => (
-                Span::new(token.0, token.2),
-                expected_message(expected, context),
-            ),
-            ParseError::ExtraToken { token } => (Span::new(token.0, token.2), context.to_string()),
-            ParseError::UnrecognizedEof { location, expected } => {
-                let _ = expected;
+            ParseError::UnrecognizedToken { token, expected } => {
+                let i = self.tok_index(token.0);
+                let prev = i.and_then(|i| i.checked_sub(1)).map(|j| self.toks[j].0);
+                let prev2 = i.and_then(|i| i.checked_sub(2)).map(|j| self.toks[j].0);
+                if context == Context::Top && token.1 == Tok::Sym('}') {
+                    // Right after a skipped statement protoc only says this.
+                    let last = *self.last_error_end.borrow();
+                    let just_skipped = last.is_some_and(|end| {
+                        let from = self.toks.partition_point(|t| t.1.start < end);
+                        self.toks
+                            .get(from)
+                            .is_some_and(|t| t.1.start as usize == token.0)
+                    });
+                    if just_skipped {
+                        self.error(Span::new(token.0, token.2), "Unmatched \"}\".");
+                        *self.last_error_end.borrow_mut() = Some(token.2 as u32);
+                        return;
+                    }
+                    extra = Some("Unmatched \"}\".".to_string());
+                }
                 (
-                    Span::new(*location, *location),
-                    "Reached end of input.".to_string(),
+                    Span::new(token.0, token.2),
+                    expected_message(expected, context, prev, prev2),
                 )
+            }
+            ParseError::ExtraToken { token } => {
+                (Span::new(token.0, token.2), context.fallback().to_string())
+            }
+            ParseError::UnrecognizedEof { expected, .. } => {
+                let end = self.text.len();
+                let message = if expected.iter().any(|e| e == "\"}\"") {
+                    format!(
+                        "Reached end of input in {} (missing '}}').",
+                        self.open_block()
+                    )
+                } else {
+                    let n = self.toks.len();
+                    let prev = n.checked_sub(1).map(|j| self.toks[j].0);
+                    let prev2 = n.checked_sub(2).map(|j| self.toks[j].0);
+                    expected_message(expected, context, prev, prev2)
+                };
+                (Span::new(end, end), message)
             }
             ParseError::InvalidToken { location } => (
                 Span::new(*location, *location),
@@ -202,52 +253,205 @@ impl<'a> Ctx<'a> {
         if last.is_some_and(|end| span.start < end) {
             return;
         }
-        *last = Some(span.end.max(span.start + 1));
+        // Like protoc, skip the rest of the statement: errors inside it are
+        // consequences of this one.
+        *last = Some(
+            self.statement_end(span.start as usize)
+                .max(span.end.max(span.start + 1)),
+        );
         drop(last);
         self.error(span, message);
+        if let Some(m) = extra {
+            self.error(span, m);
+        }
+    }
+
+    /// Where protoc resumes after a syntax error at `offset`: after the next
+    /// `;` or balanced `{…}` block, or before an unmatched `}`.
+    fn statement_end(&self, offset: usize) -> u32 {
+        let i = self.toks.partition_point(|t| (t.1.start as usize) < offset);
+        let mut depth = 0usize;
+        for (t, sp) in &self.toks[i..] {
+            match t {
+                Tok::Sym('{') => depth += 1,
+                Tok::Sym('}') if depth == 0 => return sp.start,
+                Tok::Sym('}') => {
+                    depth -= 1;
+                    if depth == 0 {
+                        return sp.end;
+                    }
+                }
+                Tok::Sym(';') if depth == 0 => return sp.end,
+                _ => {}
+            }
+        }
+        self.text.len() as u32
+    }
+
+    /// The kind of the innermost block still open at the end of the file.
+    fn open_block(&self) -> &'static str {
+        let mut stack: Vec<&'static str> = Vec::new();
+        for (i, (t, _)) in self.toks.iter().enumerate() {
+            match t {
+                Tok::Sym('{') => {
+                    // The keyword that opened the block, looking back a few tokens.
+                    let kind = self.toks[..i]
+                        .iter()
+                        .rev()
+                        .take(16)
+                        .find_map(|(t, _)| match t {
+                            Tok::Message | Tok::Group => Some("message definition"),
+                            Tok::Enum => Some("enum definition"),
+                            Tok::Service => Some("service definition"),
+                            Tok::Rpc => Some("method options"),
+                            Tok::Oneof => Some("oneof definition"),
+                            Tok::Extend => Some("extend definition"),
+                            Tok::Option | Tok::Sym('=') | Tok::Sym(':') => Some("aggregate value"),
+                            Tok::Sym(';' | '{' | '}') => Some("message definition"),
+                            _ => None,
+                        })
+                        .unwrap_or("message definition");
+                    stack.push(kind);
+                }
+                Tok::Sym('}') => {
+                    stack.pop();
+                }
+                _ => {}
+            }
+        }
+        stack.last().copied().unwrap_or("message definition")
     }
 }
 
-/// Words a protoc user recognises, for the "Expected …" message.
-fn expected_message(expected: &[String], context: &str) -> String {
+/// Where a syntax error happened, for protoc's wording.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Context {
+    Top,
+    Message,
+    Oneof,
+    Extend,
+    Enum,
+    Service,
+    Method,
+}
+
+impl Context {
+    fn fallback(self) -> &'static str {
+        match self {
+            Context::Top => "Expected top-level statement (e.g. \"message\").",
+            Context::Message | Context::Extend => {
+                "Expected \"required\", \"optional\", or \"repeated\"."
+            }
+            Context::Oneof => "Expected type name.",
+            Context::Enum => "Expected enum constant name.",
+            Context::Service => "Expected \"rpc\" or \"option\".",
+            Context::Method => "Expected \"option\".",
+        }
+    }
+}
+
+/// protoc's "Expected …" message for an unexpected token, from what the
+/// grammar would have accepted and the tokens just before it.
+fn expected_message(
+    expected: &[String],
+    context: Context,
+    prev: Option<Tok<'_>>,
+    prev2: Option<Tok<'_>>,
+) -> String {
     let has = |t: &str| expected.iter().any(|e| e == t);
     let only =
         |ts: &[&str]| !expected.is_empty() && expected.iter().all(|e| ts.contains(&e.as_str()));
-    if only(&["\";\""]) {
-        return "Expected \";\".".into();
-    }
-    if only(&["\"{\""]) {
-        return "Expected \"{\".".into();
+    match prev {
+        Some(Tok::Message) if has("IDENT") => return "Expected message name.".into(),
+        Some(Tok::Enum) if has("IDENT") => return "Expected enum name.".into(),
+        Some(Tok::Service) if has("IDENT") => return "Expected service name.".into(),
+        Some(Tok::Rpc) if has("IDENT") => return "Expected method name.".into(),
+        Some(Tok::Oneof) if has("IDENT") => return "Expected oneof name.".into(),
+        Some(Tok::Extend) => return "Expected type name.".into(),
+        Some(Tok::Import | Tok::Public | Tok::Weak) if has("STR") => {
+            return "Expected a string naming the file to import.".into()
+        }
+        Some(Tok::Sym('=')) if matches!(prev2, Some(Tok::Syntax | Tok::Edition)) => {
+            return "Expected syntax identifier.".into()
+        }
+        Some(Tok::To) => return "Expected integer.".into(),
+        Some(Tok::Extensions | Tok::Reserved) if has("INT") => {
+            return "Expected field number range.".into()
+        }
+        Some(Tok::Returns) => return "Expected \"(\".".into(),
+        Some(Tok::Map) if has("IDENT") => return "Expected field name.".into(),
+        _ => {}
     }
     if only(&["\"=\""]) {
+        if let Some(Tok::Ident(_)) | None = prev {
+            match context {
+                Context::Enum => return "Missing numeric value for enum constant.".into(),
+                Context::Message | Context::Oneof | Context::Extend
+                    if !matches!(prev2, Some(Tok::Option | Tok::Sym('.' | ')' | '[' | ','))) =>
+                {
+                    return "Missing field number.".into()
+                }
+                _ => {}
+            }
+        }
         return "Expected \"=\".".into();
     }
-    if only(&["\"]\"", "\",\""]) {
-        return "Expected \"]\".".into();
+    if prev == Some(Tok::Sym('=')) && has("INT") {
+        if has("STR") || has("\"{\"") {
+            return "Expected option value.".into();
+        }
+        return if context == Context::Enum {
+            "Expected integer."
+        } else {
+            "Expected field number."
+        }
+        .into();
     }
-    if only(&["\")\""]) || only(&["\")\"", "\".\""]) {
-        return "Expected \")\".".into();
+    if expected.len() == 1 {
+        let e = &expected[0];
+        if e.starts_with('"') {
+            return format!("Expected {e}.");
+        }
     }
-    if only(&["\";\"", "\"[\""]) || only(&["\";\"", "\"[\"", "\",\""]) {
+    if has("\"-\"")
+        && has("INT")
+        && prev == Some(Tok::Sym(','))
+        && matches!(context, Context::Message | Context::Enum)
+    {
+        return "Expected field number range.".into();
+    }
+    for close in ["\">\"", "\")\"", "\"]\""] {
+        if has(close) && has("\".\"") && !has("IDENT") {
+            return format!("Expected {close}.");
+        }
+    }
+    if has("\";\"") && (has("\"[\"") || has("STR") || only(&["\";\"", "\",\""])) {
         return "Expected \";\".".into();
     }
-    if has("INT") && !has("IDENT") {
-        return if has("\"-\"") && expected.len() <= 2 {
-            "Expected integer.".into()
+    if has("\"]\"") && has("\",\"") {
+        return "Expected \"]\".".into();
+    }
+    if has("\")\"") && has("\".\"") && !has("IDENT") {
+        return "Expected \")\".".into();
+    }
+    if has("IDENT") && has("\".\"") {
+        // Inside a field, after its type: the field name is missing.
+        return if prev.is_some_and(|p| matches!(p, Tok::Ident(_))) || has("\"=\"") {
+            "Expected field name.".into()
         } else {
-            "Expected field number.".into()
+            "Expected type name.".into()
         };
     }
     if has("STR") && !has("IDENT") {
         return "Expected string.".into();
     }
-    if has("IDENT") && has("\"{\"") && has("STR") {
-        return "Expected option value.".into();
-    }
-    if has("IDENT") && !has("\"message\"") && !has("\"}\"") {
+    if has("IDENT") && !has("\"message\"") && !has("\"}\"") && !has("\"optional\"") {
+        if matches!(prev, Some(Tok::Sym('<' | ',' | '('))) {
+            return "Expected type name.".into();
+        }
         return "Expected identifier.".into();
     }
-    context.to_string()
+    context.fallback().to_string()
 }
 
 /// Parses one file. `name` is used in diagnostics only.
@@ -291,14 +495,33 @@ pub fn parse(name: &str, text: &str) -> ParseResult {
     let file = match result {
         Ok(file) => file,
         Err(e) => {
-            ctx.report(&e, "Expected top-level statement (e.g. \"message\").");
+            ctx.report(&e, Context::Top);
             File::default()
         }
     };
-    diagnostics.extend(ctx.diags.into_inner());
-    check_message_depth(name, &file, &mut diagnostics);
-    diagnostics.sort_by_key(|d| d.primary.as_ref().map(|p| p.location.span.start));
-    ParseResult { file, diagnostics }
+    // protoc reports in reading order: by token, a token's lexer errors first.
+    let mut keyed: Vec<(usize, u8, Diagnostic)> = tokens
+        .errors
+        .iter()
+        .zip(diagnostics)
+        .map(|(e, d)| (e.tok, 0, d))
+        .collect();
+    let mut later = ctx.diags.into_inner();
+    check_message_depth(name, &file, &mut later);
+    later.extend(super::validate::validate(name, &file, &tokens.toks));
+    for d in later {
+        let at = d
+            .primary
+            .as_ref()
+            .map_or(usize::MAX, |p| p.location.span.start);
+        let tok = tokens.toks.partition_point(|t| (t.1.start as usize) < at);
+        keyed.push((tok, 1, d));
+    }
+    keyed.sort_by_key(|k| (k.0, k.1));
+    ParseResult {
+        file,
+        diagnostics: keyed.into_iter().map(|k| k.2).collect(),
+    }
 }
 
 fn too_deep(toks: &[(Tok<'_>, Span)]) -> Option<Span> {

@@ -236,7 +236,16 @@ impl<'a> P<'a> {
         let colon = self.eat(T::Colon);
         let value = match self.peek() {
             Some(T::LBrace | T::LAngle) => self.message_value()?,
-            Some(T::LBrack) if colon => self.list()?,
+            // Without a colon, a list must hold messages.
+            Some(T::LBrack)
+                if colon
+                    || matches!(
+                        self.toks.get(self.pos + 1).and_then(|t| t.0),
+                        Some(T::LBrace | T::LAngle)
+                    ) =>
+            {
+                self.list()?
+            }
             _ if !colon => {
                 let s = self.span();
                 let found = self.cur_text().to_string();
