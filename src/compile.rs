@@ -4,7 +4,8 @@ use std::path::PathBuf;
 
 use crate::descriptor::{encode_to_vec, FileDescriptorProto, FileDescriptorSet};
 use crate::diagnostics::{Diagnostic, Sources};
-use crate::link::lower::lower;
+use crate::link::finish::strip_for_output;
+use crate::link::link;
 use crate::load::{load, LoadOptions, Loaded};
 
 /// What to compile and how to write it.
@@ -63,17 +64,24 @@ pub fn compile(inputs: &[String], opts: &CompileOptions) -> Compilation {
     let mut diagnostics = loaded.diagnostics.clone();
     let mut files = Vec::new();
     if !loaded.has_errors() {
-        for &i in &loaded.order {
-            if !opts.include_imports && !loaded.inputs.contains(&i) {
-                continue;
+        let linked = link(&loaded);
+        diagnostics.extend(linked.diagnostics.iter().cloned());
+        if !diagnostics.iter().any(Diagnostic::is_error) {
+            let schema = linked.combined();
+            for &i in &loaded.order {
+                if !opts.include_imports && !loaded.inputs.contains(&i) {
+                    continue;
+                }
+                let mut fd = if opts.retain_options {
+                    linked.files()[i].clone()
+                } else {
+                    strip_for_output(&linked.files()[i], &schema)
+                };
+                if !opts.include_source_info {
+                    fd.source_code_info = None;
+                }
+                files.push(fd);
             }
-            let lowered = lower(&loaded.files[i]);
-            let mut fd = lowered.proto;
-            if !opts.include_source_info {
-                fd.source_code_info = None;
-            }
-            diagnostics.extend(lowered.diagnostics);
-            files.push(fd);
         }
     }
     Compilation {

@@ -47,6 +47,11 @@ impl FieldInfo<'_> {
 pub trait Schema {
     /// Field (or extension) `number` of message `message`.
     fn field(&self, message: &str, number: i32) -> Option<FieldInfo<'_>>;
+    /// Whether `message` uses the MessageSet wire format
+    /// (`option message_set_wire_format = true`).
+    fn is_message_set(&self, _message: &str) -> bool {
+        false
+    }
 }
 
 /// The natural wire type of a field's values.
@@ -86,6 +91,8 @@ struct Slot {
 pub struct DynMessage {
     fields: BTreeMap<i32, Slot>,
     unknown: Vec<u8>,
+    /// Extensions are written as MessageSet items.
+    message_set: bool,
 }
 
 /// Why bytes could not be read against the schema.
@@ -106,10 +113,21 @@ impl DynMessage {
         if depth > MAX_DEPTH {
             return Err(DynError);
         }
+        self.message_set = schema.is_message_set(name);
         let mut r = Reader::new(bytes);
         while !r.is_empty() {
             let start = r.pos();
             let (number, wt) = r.read_tag().map_err(|_| DynError)?;
+            if self.message_set && number == 1 && wt == WireType::StartGroup {
+                // A MessageSet item: { type_id = 2; message = 3 }.
+                let (type_id, body) = read_item(&mut r)?;
+                let mut rec = Vec::new();
+                put_tag(&mut rec, type_id, WireType::LengthDelimited);
+                put_varint(&mut rec, body.len() as u64);
+                rec.extend_from_slice(body);
+                self.merge(&rec, name, schema, depth)?;
+                continue;
+            }
             let info = schema.field(name, number as i32);
             let Some(info) = info else {
                 r.skip_field(number, wt, MAX_DEPTH - depth)
@@ -186,10 +204,16 @@ impl DynMessage {
     }
 
     /// Drops every field whose schema says `retention = RETENTION_SOURCE`,
-    /// at any depth.
-    pub fn strip_source_retention(&mut self, name: &str, schema: &dyn Schema) {
-        self.fields
-            .retain(|&n, _| !schema.field(name, n).is_some_and(|f| f.source_retention));
+    /// at any depth; returns the field-number paths of what was dropped.
+    pub fn strip_source_retention(&mut self, name: &str, schema: &dyn Schema) -> Vec<Vec<i32>> {
+        let mut removed = Vec::new();
+        self.fields.retain(|&n, _| {
+            let strip = schema.field(name, n).is_some_and(|f| f.source_retention);
+            if strip {
+                removed.push(vec![n]);
+            }
+            !strip
+        });
         for slot in self.fields.values_mut() {
             let Some(info) = schema.field(name, slot.number) else {
                 continue;
@@ -197,10 +221,14 @@ impl DynMessage {
             let ty = info.message_type().to_string();
             for v in &mut slot.vals {
                 if let Val::Message(m) = v {
-                    m.strip_source_retention(&ty, schema);
+                    for mut p in m.strip_source_retention(&ty, schema) {
+                        p.insert(0, slot.number);
+                        removed.push(p);
+                    }
                 }
             }
         }
+        removed
     }
 
     /// Serializes in field-number order, unknown fields last.
@@ -222,6 +250,23 @@ impl DynMessage {
                 put_varint(out, body.len() as u64);
                 out.extend_from_slice(&body);
                 continue;
+            }
+            if self.message_set && slot.number != 0 {
+                // Extensions of a MessageSet: one item group per value.
+                if let Some(Val::Message(_)) = slot.vals.first() {
+                    for v in &slot.vals {
+                        let Val::Message(m) = v else { continue };
+                        let body = m.to_bytes();
+                        put_tag(out, 1, WireType::StartGroup);
+                        put_tag(out, 2, WireType::Varint);
+                        put_varint(out, number as u64);
+                        put_tag(out, 3, WireType::LengthDelimited);
+                        put_varint(out, body.len() as u64);
+                        out.extend_from_slice(&body);
+                        put_tag(out, 1, WireType::EndGroup);
+                    }
+                    continue;
+                }
             }
             for v in &slot.vals {
                 match (v, slot.wire) {
@@ -263,6 +308,23 @@ impl DynMessage {
     }
 }
 
+/// Reads the rest of a MessageSet item group: (type_id, message bytes).
+fn read_item<'b>(r: &mut Reader<'b>) -> Result<(u32, &'b [u8]), DynError> {
+    let mut type_id = 0u32;
+    let mut body: &[u8] = &[];
+    loop {
+        let (n, wt) = r.read_tag().map_err(|_| DynError)?;
+        match (n, wt) {
+            (1, WireType::EndGroup) => return Ok((type_id, body)),
+            (2, WireType::Varint) => type_id = r.read_varint().map_err(|_| DynError)? as u32,
+            (3, WireType::LengthDelimited) => {
+                body = r.read_len_delimited().map_err(|_| DynError)?
+            }
+            (n, wt) => r.skip_field(n, wt, MAX_DEPTH).map_err(|_| DynError)?,
+        }
+    }
+}
+
 fn read_scalar(r: &mut Reader<'_>, wt: WireType) -> Result<Val, DynError> {
     Ok(match wt {
         WireType::Varint => Val::Varint(r.read_varint().map_err(|_| DynError)?),
@@ -293,17 +355,24 @@ fn write_scalar(v: &Val, out: &mut Vec<u8>) {
 }
 
 /// Re-serializes `bytes` (a message of type `name`) canonically; with
-/// `strip`, source-retention fields are dropped. Bytes that do not parse are
-/// returned unchanged.
-pub fn canonicalize(bytes: &[u8], name: &str, schema: &dyn Schema, strip: bool) -> Vec<u8> {
+/// `strip`, source-retention fields are dropped and their paths returned.
+/// Bytes that do not parse are returned unchanged.
+pub fn canonicalize(
+    bytes: &[u8],
+    name: &str,
+    schema: &dyn Schema,
+    strip: bool,
+) -> (Vec<u8>, Vec<Vec<i32>>) {
     let mut m = DynMessage::default();
     if m.merge(bytes, name, schema, 0).is_err() {
-        return bytes.to_vec();
+        return (bytes.to_vec(), Vec::new());
     }
-    if strip {
-        m.strip_source_retention(name, schema);
-    }
-    m.to_bytes()
+    let removed = if strip {
+        m.strip_source_retention(name, schema)
+    } else {
+        Vec::new()
+    };
+    (m.to_bytes(), removed)
 }
 
 #[cfg(test)]
@@ -381,7 +450,8 @@ mod tests {
         let input = [
             0x2a, 2, 0x10, 7, 0x18, 1, 0x20, 9, 0x2a, 2, 0x08, 8, 0x18, 2, 0x98, 0x06, 1,
         ];
-        let out = canonicalize(&input, "O", &s, true);
+        let (out, removed) = canonicalize(&input, "O", &s, true);
+        assert_eq!(removed, vec![vec![4]]);
         assert_eq!(
             out,
             vec![0x1a, 2, 1, 2, 0x2a, 4, 0x08, 8, 0x10, 7, 0x98, 0x06, 1]

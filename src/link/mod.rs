@@ -1,6 +1,269 @@
-//! Stage 3: from syntax trees to descriptors.
+//! Stage 3: from syntax trees to linked descriptors.
+//!
+//! `lower` turns each file into the descriptor protoc's parser would build;
+//! `symbols` and `resolve` bind every type reference; `options` interprets
+//! option statements against `schema`; `finish` produces what protoc writes
+//! in default mode (canonical option order, source-retention options
+//! stripped) or with `--retain_options`.
 
 pub mod dynamic;
+pub mod finish;
 pub mod lower;
+pub mod options;
 pub mod resolve;
+pub mod schema;
+pub mod source_info;
 pub mod symbols;
+
+use std::collections::HashMap;
+
+use rayon::prelude::*;
+
+use self::lower::{lower, OptionsKind, PendingOption};
+use self::options::{Interpreted, Interpreter};
+use self::schema::{Combined, SchemaData};
+use self::symbols::Symbols;
+use crate::descriptor::FileDescriptorProto;
+use crate::diagnostics::Diagnostic;
+use crate::load::Loaded;
+use crate::syntax::ast::{ImportKind, Span};
+
+/// Every loaded file, linked.
+pub struct Linked {
+    /// Files (indexed like `Loaded::files`), symbols and encoding facts.
+    pub schema: SchemaData,
+    pub spans: Vec<HashMap<Vec<i32>, Span>>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Linked {
+    pub fn files(&self) -> &[FileDescriptorProto] {
+        &self.schema.files
+    }
+
+    pub fn combined(&self) -> Combined<'_> {
+        Combined {
+            own: &self.schema,
+            builtin: schema::builtin(),
+        }
+    }
+}
+
+/// Lowers and resolves the files of `loaded` (no option interpretation):
+/// enough to serve as a schema.
+pub fn lower_and_resolve(loaded: &Loaded) -> SchemaData {
+    let (schema, _, _, _) = lower_resolve(loaded);
+    schema
+}
+
+type Pending = Vec<Vec<PendingOption>>;
+
+fn lower_resolve(
+    loaded: &Loaded,
+) -> (
+    SchemaData,
+    Vec<HashMap<Vec<i32>, Span>>,
+    Pending,
+    Vec<Diagnostic>,
+) {
+    let lowered: Vec<_> = loaded.files.par_iter().map(lower).collect();
+    let mut files = Vec::with_capacity(lowered.len());
+    let mut spans = Vec::with_capacity(lowered.len());
+    let mut pending = Vec::with_capacity(lowered.len());
+    let mut diags = Vec::new();
+    for l in lowered {
+        files.push(l.proto);
+        spans.push(l.spans);
+        pending.push(l.options);
+        diags.extend(l.diagnostics);
+    }
+    let deps: Vec<Vec<Option<usize>>> = loaded
+        .files
+        .iter()
+        .map(|f| {
+            f.imports
+                .iter()
+                .filter(|i| i.kind != ImportKind::Option)
+                .map(|i| i.file)
+                .collect()
+        })
+        .collect();
+    let option_deps: Vec<Vec<Option<usize>>> = loaded
+        .files
+        .iter()
+        .map(|f| {
+            f.imports
+                .iter()
+                .filter(|i| i.kind == ImportKind::Option)
+                .map(|i| i.file)
+                .collect()
+        })
+        .collect();
+    let symbols = Symbols::build(&files, &deps, &option_deps);
+    let names: Vec<String> = loaded.files.iter().map(|f| f.name.clone()).collect();
+    for d in &symbols.duplicates {
+        let here = &names[d.second.file];
+        let span = spans[d.second.file]
+            .get(&d.second.path)
+            .copied()
+            .unwrap_or_default();
+        let message = if d.first.file == d.second.file {
+            format!("\"{}\" is already defined.", d.name)
+        } else {
+            format!(
+                "\"{}\" is already defined in file \"{}\".",
+                d.name, names[d.first.file]
+            )
+        };
+        let first_span = spans[d.first.file]
+            .get(&d.first.path)
+            .copied()
+            .unwrap_or_default();
+        diags.push(
+            Diagnostic::error("duplicate-symbol", message)
+                .at(here, span.range(), "defined again here")
+                .with_secondary(
+                    &names[d.first.file],
+                    first_span.range(),
+                    "first defined here",
+                ),
+        );
+    }
+    let span_refs: Vec<&HashMap<Vec<i32>, Span>> = spans.iter().collect();
+    diags.extend(resolve::resolve_all(
+        &mut files, &symbols, &names, &span_refs,
+    ));
+    let pending_refs: Vec<&[PendingOption]> = pending.iter().map(Vec::as_slice).collect();
+    let schema = SchemaData::new(files, symbols, &pending_refs);
+    (schema, spans, pending, diags)
+}
+
+/// Full names of every element of a file that can carry options, keyed by
+/// descriptor path; option names are looked up relative to them. The file
+/// itself maps to its package plus a placeholder, so that lookups start in
+/// the package; an extension range maps to its message's name.
+fn element_names(fd: &FileDescriptorProto) -> HashMap<Vec<i32>, String> {
+    use crate::descriptor::{DescriptorProto, EnumDescriptorProto};
+    fn join(a: &str, b: &str) -> String {
+        if a.is_empty() {
+            b.to_string()
+        } else {
+            format!("{a}.{b}")
+        }
+    }
+    fn en(
+        out: &mut HashMap<Vec<i32>, String>,
+        scope: &str,
+        e: &EnumDescriptorProto,
+        path: Vec<i32>,
+    ) {
+        for (i, v) in e.value.iter().enumerate() {
+            out.insert([&path[..], &[2, i as i32]].concat(), join(scope, v.name()));
+        }
+        out.insert(path, join(scope, e.name()));
+    }
+    fn msg(out: &mut HashMap<Vec<i32>, String>, scope: &str, m: &DescriptorProto, path: Vec<i32>) {
+        let name = join(scope, m.name());
+        let sub = |k: i32, i: usize| [&path[..], &[k, i as i32]].concat();
+        for (i, f) in m.field.iter().enumerate() {
+            out.insert(sub(2, i), join(&name, f.name()));
+        }
+        for (i, f) in m.extension.iter().enumerate() {
+            out.insert(sub(6, i), join(&name, f.name()));
+        }
+        for (i, o) in m.oneof_decl.iter().enumerate() {
+            out.insert(sub(8, i), join(&name, o.name()));
+        }
+        for i in 0..m.extension_range.len() {
+            out.insert(sub(5, i), name.clone());
+        }
+        for (i, n) in m.nested_type.iter().enumerate() {
+            msg(out, &name, n, sub(3, i));
+        }
+        for (i, e) in m.enum_type.iter().enumerate() {
+            en(out, &name, e, sub(4, i));
+        }
+        out.insert(path, name);
+    }
+    let pkg = fd.package();
+    let mut out = HashMap::new();
+    out.insert(Vec::new(), join(pkg, "_"));
+    for (i, m) in fd.message_type.iter().enumerate() {
+        msg(&mut out, pkg, m, vec![4, i as i32]);
+    }
+    for (i, e) in fd.enum_type.iter().enumerate() {
+        en(&mut out, pkg, e, vec![5, i as i32]);
+    }
+    for (i, f) in fd.extension.iter().enumerate() {
+        out.insert(vec![7, i as i32], join(pkg, f.name()));
+    }
+    for (i, sv) in fd.service.iter().enumerate() {
+        let sname = join(pkg, sv.name());
+        for (j, m) in sv.method.iter().enumerate() {
+            out.insert(vec![6, i as i32, 2, j as i32], join(&sname, m.name()));
+        }
+        out.insert(vec![6, i as i32], sname);
+    }
+    out
+}
+
+/// Links every file of `loaded`: lower, resolve, interpret options.
+pub fn link(loaded: &Loaded) -> Linked {
+    let (mut schema, spans, pending, mut diagnostics) = lower_resolve(loaded);
+    let names: Vec<String> = loaded.files.iter().map(|f| f.name.clone()).collect();
+    if !diagnostics.iter().any(Diagnostic::is_error) {
+        let builtin = schema::builtin();
+        let results: Vec<(Vec<(Vec<i32>, OptionsKind, Interpreted)>, Vec<Diagnostic>)> = (0
+            ..schema.files.len())
+            .into_par_iter()
+            .map(|fi| {
+                let mut it = Interpreter {
+                    schema: Combined {
+                        own: &schema,
+                        builtin,
+                    },
+                    file: fi,
+                    file_name: &names[fi],
+                    diags: Vec::new(),
+                };
+                // Statements grouped by element, in order of first appearance.
+                let mut groups: Vec<(Vec<i32>, OptionsKind, Vec<&PendingOption>)> = Vec::new();
+                for o in &pending[fi] {
+                    match groups.iter_mut().find(|g| g.0 == o.target && g.1 == o.kind) {
+                        Some(g) => g.2.push(o),
+                        None => groups.push((o.target.clone(), o.kind, vec![o])),
+                    }
+                }
+                let scopes = element_names(&schema.files[fi]);
+                let out = groups
+                    .into_iter()
+                    .map(|(target, kind, opts)| {
+                        let scope = scopes.get(&target).cloned().unwrap_or_default();
+                        let r = it.interpret(kind, &scope, &target, &opts);
+                        (target, kind, r)
+                    })
+                    .collect();
+                (out, it.diags)
+            })
+            .collect();
+        for (fi, (interpreted, diags)) in results.into_iter().enumerate() {
+            diagnostics.extend(diags);
+            let fd = &mut schema.files[fi];
+            for (target, kind, r) in interpreted {
+                finish::apply_records(fd, &target, kind, &r.records);
+                if let Some(info) = fd.source_code_info.as_mut() {
+                    for (loc, path) in r.paths {
+                        if let Some(l) = info.location.get_mut(loc) {
+                            l.path = path;
+                        }
+                    }
+                }
+            }
+        }
+    }
+    Linked {
+        schema,
+        spans,
+        diagnostics,
+    }
+}

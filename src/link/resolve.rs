@@ -20,6 +20,8 @@ enum Want {
     Type,
     /// An extendee or RPC type: any symbol, then it must be a message.
     Message,
+    /// An extension named in an option: any symbol, also from `import option` files.
+    OptionName,
 }
 
 /// A successful lookup, or why it failed.
@@ -45,8 +47,9 @@ fn lookup<'a>(
     want: Want,
 ) -> Lookup<'a> {
     let mut hidden = None;
+    let for_options = want == Want::OptionName;
     let mut find = |n: &str| {
-        let (e, h) = syms.find(n, from);
+        let (e, h) = syms.find(n, from, for_options);
         if let Some(f) = h {
             hidden = Some((n.to_string(), f));
         }
@@ -78,7 +81,7 @@ fn lookup<'a>(
                         },
                     };
                 }
-            } else if want == Want::Message || e.is_type() {
+            } else if want != Want::Type || e.is_type() {
                 return Lookup::Found(candidate, e);
             }
         }
@@ -95,7 +98,7 @@ fn lookup<'a>(
 /// Looks `name` up from file `from` relative to `relative_to`, accepting any
 /// kind of symbol (protoc's LOOKUP_ALL); returns the full name.
 pub fn lookup_any(syms: &Symbols, from: usize, name: &str, relative_to: &str) -> Option<String> {
-    match lookup(syms, from, name, relative_to, Want::Message) {
+    match lookup(syms, from, name, relative_to, Want::OptionName) {
         Lookup::Found(full, _) => Some(full),
         Lookup::Failed { .. } => None,
     }

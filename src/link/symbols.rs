@@ -44,6 +44,9 @@ pub struct Symbols {
     /// For each file: itself, its direct imports and whatever they re-export
     /// through `import public`.
     pub visible: Vec<HashSet<usize>>,
+    /// The same plus `import option` files (and their public imports):
+    /// what option names may refer to.
+    pub visible_for_options: Vec<HashSet<usize>>,
     pub duplicates: Vec<Duplicate>,
 }
 
@@ -58,7 +61,11 @@ fn join(scope: &str, name: &str) -> String {
 impl Symbols {
     /// Builds the table. `deps[i]` lists the files file `i` imports (indices,
     /// `None` when missing), in import order.
-    pub fn build(files: &[FileDescriptorProto], deps: &[Vec<Option<usize>>]) -> Symbols {
+    pub fn build(
+        files: &[FileDescriptorProto],
+        deps: &[Vec<Option<usize>>],
+        option_deps: &[Vec<Option<usize>>],
+    ) -> Symbols {
         let mut s = Symbols {
             packages: files.iter().map(|f| f.package().to_string()).collect(),
             ..Default::default()
@@ -101,6 +108,15 @@ impl Symbols {
         }
         s.visible = (0..files.len())
             .map(|i| visible_from(i, files, deps))
+            .collect();
+        s.visible_for_options = (0..files.len())
+            .map(|i| {
+                let mut v = s.visible[i].clone();
+                for d in option_deps[i].iter().flatten() {
+                    v.extend(visible_from(*d, files, deps));
+                }
+                v
+            })
             .collect();
         s
     }
@@ -185,11 +201,20 @@ impl Symbols {
 
     /// protoc's FindSymbol: the entry if `from` may see it. The second value
     /// names the file that defines a symbol `from` could not see.
-    pub fn find(&self, name: &str, from: usize) -> (Option<&Entry>, Option<usize>) {
+    pub fn find(
+        &self,
+        name: &str,
+        from: usize,
+        for_options: bool,
+    ) -> (Option<&Entry>, Option<usize>) {
         let Some(e) = self.entries.get(name) else {
             return (None, None);
         };
-        let vis = &self.visible[from];
+        let vis = if for_options {
+            &self.visible_for_options[from]
+        } else {
+            &self.visible[from]
+        };
         if vis.contains(&e.file) {
             return (Some(e), None);
         }

@@ -337,9 +337,11 @@ fn check_string(s: &str, base: usize, at_newline: bool, tok: usize, errors: &mut
             } else {
                 (base + b.len(), "Unexpected end of string.")
             };
+            // At the end of the text there is no character to point at.
+            let end = if at_newline { at + 1 } else { at };
             errors.push(LexError {
                 tok,
-                span: Span::new(at, at + 1),
+                span: Span::new(at, end),
                 message: message.into(),
             });
             return;
@@ -348,7 +350,10 @@ fn check_string(s: &str, base: usize, at_newline: bool, tok: usize, errors: &mut
             c if c == quote => return,
             b'\\' => {
                 let next = b.get(i + 1).copied();
-                let at = Span::new(base + i + 1, base + i + 2);
+                let at = Span::new(
+                    (base + i + 1).min(base + b.len()),
+                    (base + i + 2).min(base + b.len()),
+                );
                 match next {
                     Some(
                         b'a'
@@ -370,7 +375,10 @@ fn check_string(s: &str, base: usize, at_newline: bool, tok: usize, errors: &mut
                         } else {
                             errors.push(LexError {
                                 tok,
-                                span: Span::new(base + i + 2, base + i + 3),
+                                span: Span::new(
+                                    (base + i + 2).min(base + b.len()),
+                                    (base + i + 3).min(base + b.len()),
+                                ),
                                 message: "Expected hex digits for escape sequence.".into(),
                             });
                             i += 2;
@@ -540,15 +548,14 @@ pub fn gap_comments(text: &str, from: Option<usize>, to: usize, next: &str) -> G
             let (body, ni) = block_comment(b, i, to);
             i = ni;
             trailing_end_line = Some(line_of(i));
+            // A block comment on the previous token's line trails it, even
+            // when more follows on that line (protoc 35.1); should the next
+            // token follow on the same line, the comment is detached below.
             c.block_comment(body);
+            c.flush();
             skip_ws(&mut i);
             if i < to && b[i] == b'\n' {
                 i += 1;
-                c.flush();
-            } else {
-                // The next token is on the same line: the comment cannot trail
-                // the previous one.
-                c.can_attach_to_prev = false;
             }
         } else if i < to && b[i] == b'\n' {
             i += 1;

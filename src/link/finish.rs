@@ -1,0 +1,441 @@
+//! Writing interpreted options into descriptors, and producing protoc's
+//! default-mode output from the linked (retain-mode) descriptors.
+
+use super::dynamic::canonicalize;
+use super::lower::OptionsKind;
+use super::options::options_message;
+use super::schema::Combined;
+use crate::descriptor::{
+    decode, encode_to_vec, Decode, DescriptorProto, Encode, EnumDescriptorProto, FeatureSet,
+    FileDescriptorProto,
+};
+
+/// Options messages, which all carry a `features` field.
+pub trait HasFeatures {
+    fn features_mut(&mut self) -> &mut Option<FeatureSet>;
+}
+
+macro_rules! has_features {
+    ($($t:ty),*) => {$(
+        impl HasFeatures for $t {
+            fn features_mut(&mut self) -> &mut Option<FeatureSet> {
+                &mut self.features
+            }
+        }
+    )*};
+}
+
+has_features!(
+    crate::descriptor::FileOptions,
+    crate::descriptor::MessageOptions,
+    crate::descriptor::FieldOptions,
+    crate::descriptor::OneofOptions,
+    crate::descriptor::EnumOptions,
+    crate::descriptor::EnumValueOptions,
+    crate::descriptor::ServiceOptions,
+    crate::descriptor::MethodOptions,
+    crate::descriptor::ExtensionRangeOptions
+);
+
+/// The FeatureSet extensions compiled into protoc itself (`pb.cpp` and
+/// `pb.java`): protoc parses them as known fields when it re-reads
+/// interpreted options, so repeated statements merge into one canonical
+/// record, written before the extensions it does not know (`pb.go`).
+const KNOWN_FEATURE_EXTENSIONS: [(u32, &str); 2] =
+    [(1000, "pb.CppFeatures"), (1001, "pb.JavaFeatures")];
+
+fn merge_known_feature_extensions(fs: &mut FeatureSet, schema: &Combined<'_>) {
+    use crate::descriptor::wire::{put_tag, put_varint, Reader, WireType};
+    let mut known: [Option<Vec<u8>>; 2] = [None, None];
+    let mut rest = Vec::new();
+    let mut r = Reader::new(&fs.unknown);
+    while !r.is_empty() {
+        let start = r.pos();
+        let Ok((n, wt)) = r.read_tag() else { return };
+        let slot = KNOWN_FEATURE_EXTENSIONS.iter().position(|k| k.0 == n);
+        match (slot, wt) {
+            (Some(i), WireType::LengthDelimited) => {
+                let Ok(body) = r.read_len_delimited() else {
+                    return;
+                };
+                known[i]
+                    .get_or_insert_with(Vec::new)
+                    .extend_from_slice(body);
+            }
+            _ => {
+                if r.skip_field(n, wt, 100).is_err() {
+                    return;
+                }
+                rest.extend_from_slice(&fs.unknown[start..r.pos()]);
+            }
+        }
+    }
+    if known.iter().all(Option::is_none) {
+        return;
+    }
+    let mut out = Vec::new();
+    for (i, body) in known.iter().enumerate() {
+        let Some(body) = body else { continue };
+        let (number, name) = KNOWN_FEATURE_EXTENSIONS[i];
+        let (canon, _) = canonicalize(body, name, schema, false);
+        put_tag(&mut out, number, WireType::LengthDelimited);
+        put_varint(&mut out, canon.len() as u64);
+        out.extend_from_slice(&canon);
+    }
+    out.extend_from_slice(&rest);
+    fs.unknown = out;
+}
+
+/// Re-encodes `slot` through `f` (bytes in, bytes out). With `create`, a
+/// missing options message is created first.
+fn rewrite<T: Encode + Decode + Default + HasFeatures>(
+    slot: &mut Option<T>,
+    create: bool,
+    f: &mut dyn FnMut(Vec<u8>) -> Vec<u8>,
+) {
+    if slot.is_none() && !create {
+        return;
+    }
+    let bytes = slot.as_ref().map(encode_to_vec).unwrap_or_default();
+    let new = f(bytes);
+    // The bytes came from our own encoder plus well-formed records; should
+    // they still not parse, the options are left as they were.
+    if let Ok(mut v) = decode::<T>(&new) {
+        if let Some(fs) = v.features_mut().as_mut() {
+            // The language feature messages are protoforge's built-in ones,
+            // as they are protoc's compiled-in ones.
+            let builtin = super::schema::builtin();
+            merge_known_feature_extensions(
+                fs,
+                &Combined {
+                    own: builtin,
+                    builtin,
+                },
+            );
+        }
+        *slot = Some(v);
+    }
+}
+
+fn message_mut<'a, 'p>(
+    fd: &'a mut FileDescriptorProto,
+    path: &'p [i32],
+) -> Option<(&'a mut DescriptorProto, &'p [i32])> {
+    let ([4, i], rest) = path.split_at_checked(2)? else {
+        return None;
+    };
+    let mut m = fd.message_type.get_mut(*i as usize)?;
+    let mut rest = rest;
+    while let [3, j, tail @ ..] = rest {
+        m = m.nested_type.get_mut(*j as usize)?;
+        rest = tail;
+    }
+    Some((m, rest))
+}
+
+fn enum_mut<'a, 'p>(
+    fd: &'a mut FileDescriptorProto,
+    path: &'p [i32],
+) -> Option<(&'a mut EnumDescriptorProto, &'p [i32])> {
+    if let [5, i, rest @ ..] = path {
+        return Some((fd.enum_type.get_mut(*i as usize)?, rest));
+    }
+    let (m, rest) = message_mut(fd, path)?;
+    match rest {
+        [4, k, tail @ ..] => Some((m.enum_type.get_mut(*k as usize)?, tail)),
+        _ => None,
+    }
+}
+
+/// Calls `f` on the encoded options of the element at `path`.
+fn with_options(
+    fd: &mut FileDescriptorProto,
+    path: &[i32],
+    kind: OptionsKind,
+    create: bool,
+    f: &mut dyn FnMut(Vec<u8>) -> Vec<u8>,
+) {
+    match kind {
+        OptionsKind::File => rewrite(&mut fd.options, create, f),
+        OptionsKind::Message => {
+            if let Some((m, [])) = message_mut(fd, path) {
+                rewrite(&mut m.options, create, f);
+            }
+        }
+        OptionsKind::Field => match path {
+            [7, i] => {
+                if let Some(x) = fd.extension.get_mut(*i as usize) {
+                    rewrite(&mut x.options, create, f);
+                }
+            }
+            _ => match message_mut(fd, path) {
+                Some((m, [2, k])) => {
+                    if let Some(x) = m.field.get_mut(*k as usize) {
+                        rewrite(&mut x.options, create, f);
+                    }
+                }
+                Some((m, [6, k])) => {
+                    if let Some(x) = m.extension.get_mut(*k as usize) {
+                        rewrite(&mut x.options, create, f);
+                    }
+                }
+                _ => {}
+            },
+        },
+        OptionsKind::Oneof => {
+            if let Some((m, [8, k])) = message_mut(fd, path) {
+                if let Some(o) = m.oneof_decl.get_mut(*k as usize) {
+                    rewrite(&mut o.options, create, f);
+                }
+            }
+        }
+        OptionsKind::ExtensionRange => {
+            if let Some((m, [5, k])) = message_mut(fd, path) {
+                if let Some(r) = m.extension_range.get_mut(*k as usize) {
+                    rewrite(&mut r.options, create, f);
+                }
+            }
+        }
+        OptionsKind::Enum => {
+            if let Some((e, [])) = enum_mut(fd, path) {
+                rewrite(&mut e.options, create, f);
+            }
+        }
+        OptionsKind::EnumValue => {
+            if let Some((e, [2, k])) = enum_mut(fd, path) {
+                if let Some(v) = e.value.get_mut(*k as usize) {
+                    rewrite(&mut v.options, create, f);
+                }
+            }
+        }
+        OptionsKind::Service => {
+            if let [6, i] = path {
+                if let Some(s) = fd.service.get_mut(*i as usize) {
+                    rewrite(&mut s.options, create, f);
+                }
+            }
+        }
+        OptionsKind::Method => {
+            if let [6, i, 2, j] = path {
+                if let Some(m) = fd
+                    .service
+                    .get_mut(*i as usize)
+                    .and_then(|s| s.method.get_mut(*j as usize))
+                {
+                    rewrite(&mut m.options, create, f);
+                }
+            }
+        }
+    }
+}
+
+/// Appends interpreted option records to an element's options, then
+/// re-reads them: standard options land in their fields, custom ones stay
+/// as unknown fields in statement order (protoc's `--retain_options` form).
+pub fn apply_records(
+    fd: &mut FileDescriptorProto,
+    path: &[i32],
+    kind: OptionsKind,
+    records: &[u8],
+) {
+    if records.is_empty() {
+        return;
+    }
+    with_options(fd, path, kind, true, &mut |mut bytes| {
+        bytes.extend_from_slice(records);
+        bytes
+    });
+}
+
+/// Removes the element's options message if it encodes to nothing.
+fn clear_if_empty(fd: &mut FileDescriptorProto, path: &[i32], kind: OptionsKind) -> bool {
+    let mut empty = false;
+    with_options(fd, path, kind, false, &mut |bytes| {
+        empty = bytes.is_empty();
+        bytes
+    });
+    if !empty {
+        return false;
+    }
+    match kind {
+        OptionsKind::File => fd.options = None,
+        OptionsKind::Message => {
+            if let Some((m, [])) = message_mut(fd, path) {
+                m.options = None;
+            }
+        }
+        OptionsKind::Field => match path {
+            [7, i] => {
+                if let Some(x) = fd.extension.get_mut(*i as usize) {
+                    x.options = None;
+                }
+            }
+            _ => match message_mut(fd, path) {
+                Some((m, [2, k])) => {
+                    if let Some(x) = m.field.get_mut(*k as usize) {
+                        x.options = None;
+                    }
+                }
+                Some((m, [6, k])) => {
+                    if let Some(x) = m.extension.get_mut(*k as usize) {
+                        x.options = None;
+                    }
+                }
+                _ => {}
+            },
+        },
+        OptionsKind::Oneof => {
+            if let Some((m, [8, k])) = message_mut(fd, path) {
+                if let Some(o) = m.oneof_decl.get_mut(*k as usize) {
+                    o.options = None;
+                }
+            }
+        }
+        OptionsKind::ExtensionRange => {
+            if let Some((m, [5, k])) = message_mut(fd, path) {
+                if let Some(r) = m.extension_range.get_mut(*k as usize) {
+                    r.options = None;
+                }
+            }
+        }
+        OptionsKind::Enum => {
+            if let Some((e, [])) = enum_mut(fd, path) {
+                e.options = None;
+            }
+        }
+        OptionsKind::EnumValue => {
+            if let Some((e, [2, k])) = enum_mut(fd, path) {
+                if let Some(v) = e.value.get_mut(*k as usize) {
+                    v.options = None;
+                }
+            }
+        }
+        OptionsKind::Service => {
+            if let [6, i] = path {
+                if let Some(s) = fd.service.get_mut(*i as usize) {
+                    s.options = None;
+                }
+            }
+        }
+        OptionsKind::Method => {
+            if let [6, i, 2, j] = path {
+                if let Some(m) = fd
+                    .service
+                    .get_mut(*i as usize)
+                    .and_then(|s| s.method.get_mut(*j as usize))
+                {
+                    m.options = None;
+                }
+            }
+        }
+    }
+    true
+}
+
+/// Every element of a file that has an options message: (path, kind).
+fn option_sites(fd: &FileDescriptorProto) -> Vec<(Vec<i32>, OptionsKind)> {
+    fn en(out: &mut Vec<(Vec<i32>, OptionsKind)>, e: &EnumDescriptorProto, path: Vec<i32>) {
+        if e.options.is_some() {
+            out.push((path.clone(), OptionsKind::Enum));
+        }
+        for (i, v) in e.value.iter().enumerate() {
+            if v.options.is_some() {
+                out.push(([&path[..], &[2, i as i32]].concat(), OptionsKind::EnumValue));
+            }
+        }
+    }
+    fn msg(out: &mut Vec<(Vec<i32>, OptionsKind)>, m: &DescriptorProto, path: Vec<i32>) {
+        let sub = |k: i32, i: usize| [&path[..], &[k, i as i32]].concat();
+        if m.options.is_some() {
+            out.push((path.clone(), OptionsKind::Message));
+        }
+        for (i, f) in m.field.iter().enumerate() {
+            if f.options.is_some() {
+                out.push((sub(2, i), OptionsKind::Field));
+            }
+        }
+        for (i, f) in m.extension.iter().enumerate() {
+            if f.options.is_some() {
+                out.push((sub(6, i), OptionsKind::Field));
+            }
+        }
+        for (i, o) in m.oneof_decl.iter().enumerate() {
+            if o.options.is_some() {
+                out.push((sub(8, i), OptionsKind::Oneof));
+            }
+        }
+        for (i, r) in m.extension_range.iter().enumerate() {
+            if r.options.is_some() {
+                out.push((sub(5, i), OptionsKind::ExtensionRange));
+            }
+        }
+        for (i, n) in m.nested_type.iter().enumerate() {
+            msg(out, n, sub(3, i));
+        }
+        for (i, e) in m.enum_type.iter().enumerate() {
+            en(out, e, sub(4, i));
+        }
+    }
+    let mut out = Vec::new();
+    if fd.options.is_some() {
+        out.push((Vec::new(), OptionsKind::File));
+    }
+    for (i, m) in fd.message_type.iter().enumerate() {
+        msg(&mut out, m, vec![4, i as i32]);
+    }
+    for (i, e) in fd.enum_type.iter().enumerate() {
+        en(&mut out, e, vec![5, i as i32]);
+    }
+    for (i, f) in fd.extension.iter().enumerate() {
+        if f.options.is_some() {
+            out.push((vec![7, i as i32], OptionsKind::Field));
+        }
+    }
+    for (i, s) in fd.service.iter().enumerate() {
+        if s.options.is_some() {
+            out.push((vec![6, i as i32], OptionsKind::Service));
+        }
+        for (j, m) in s.method.iter().enumerate() {
+            if m.options.is_some() {
+                out.push((vec![6, i as i32, 2, j as i32], OptionsKind::Method));
+            }
+        }
+    }
+    out
+}
+
+/// protoc's default-mode form of a linked file: every options message
+/// re-serialized in field-number order with repeated statements merged, and
+/// source-retention options removed together with their source locations.
+pub fn strip_for_output(fd: &FileDescriptorProto, schema: &Combined<'_>) -> FileDescriptorProto {
+    let mut out = fd.clone();
+    let mut removed_paths: Vec<Vec<i32>> = Vec::new();
+    for (path, kind) in option_sites(fd) {
+        let name = options_message(kind);
+        let mut removed = Vec::new();
+        with_options(&mut out, &path, kind, false, &mut |bytes| {
+            let (b, r) = canonicalize(&bytes, name, schema, true);
+            removed = r;
+            b
+        });
+        // Options emptied by stripping disappear (an options message that
+        // was empty from the start, as for `rpc X(A) returns (B) {}`, stays).
+        if !removed.is_empty() && clear_if_empty(&mut out, &path, kind) {
+            // The `[…]` location of the options goes with them.
+            removed.push(Vec::new());
+        }
+        for r in removed {
+            let mut p = path.clone();
+            p.push(kind.options_field_number());
+            p.extend(r);
+            removed_paths.push(p);
+        }
+    }
+    if !removed_paths.is_empty() {
+        if let Some(info) = out.source_code_info.as_mut() {
+            info.location
+                .retain(|l| !removed_paths.iter().any(|p| l.path.starts_with(p)));
+        }
+    }
+    out
+}

@@ -1,0 +1,747 @@
+//! Option interpretation: option statements to bytes of the options
+//! messages, with protoc's name lookup, value checks and error messages.
+//!
+//! Each statement becomes one record (field tag + value, nested for
+//! `(a).b.c` names) appended after the options message's known fields; the
+//! message is then re-read, so standard options land in their fields and
+//! custom ones stay, in statement order, as unknown fields — exactly what
+//! protoc writes with `--retain_options`. The default mode's canonical order
+//! is produced later by [`super::dynamic::canonicalize`].
+
+use std::collections::HashMap;
+
+use super::dynamic::{wire_type_of, DynMessage};
+use super::lower::{OptionsKind, PendingOption};
+use super::schema::{Combined, SchemaData};
+use crate::descriptor::field_descriptor_proto::{Label, Type};
+use crate::descriptor::pool::SymbolKind;
+use crate::descriptor::wire::{put_tag, put_varint, WireType};
+use crate::descriptor::FieldDescriptorProto;
+use crate::diagnostics::Diagnostic;
+use crate::syntax::ast::{
+    IntLit, OptionDecl, OptionValue, Span, TextField, TextFieldName, TextValue,
+};
+
+/// The full name of the options message for each kind.
+pub fn options_message(kind: OptionsKind) -> &'static str {
+    match kind {
+        OptionsKind::File => "google.protobuf.FileOptions",
+        OptionsKind::Message => "google.protobuf.MessageOptions",
+        OptionsKind::Field => "google.protobuf.FieldOptions",
+        OptionsKind::Oneof => "google.protobuf.OneofOptions",
+        OptionsKind::Enum => "google.protobuf.EnumOptions",
+        OptionsKind::EnumValue => "google.protobuf.EnumValueOptions",
+        OptionsKind::Service => "google.protobuf.ServiceOptions",
+        OptionsKind::Method => "google.protobuf.MethodOptions",
+        OptionsKind::ExtensionRange => "google.protobuf.ExtensionRangeOptions",
+    }
+}
+
+/// The interpreted options of one element.
+#[derive(Debug, Default)]
+pub struct Interpreted {
+    /// Records to append to the options message, in statement order.
+    pub records: Vec<u8>,
+    /// (index of the statement's source location, interpreted path).
+    pub paths: Vec<(usize, Vec<i32>)>,
+}
+
+/// One resolved step of an option name.
+struct Step<'a> {
+    field: &'a FieldDescriptorProto,
+    delimited: bool,
+    /// The field's full name (an extension's is its declaring scope's).
+    full_name: String,
+}
+
+pub struct Interpreter<'a> {
+    pub schema: Combined<'a>,
+    /// Index of the file being interpreted in `schema.own`.
+    pub file: usize,
+    pub file_name: &'a str,
+    pub diags: Vec<Diagnostic>,
+}
+
+fn name_as_written(decl: &OptionDecl) -> String {
+    decl.name
+        .parts
+        .iter()
+        .map(|p| {
+            if p.is_extension {
+                format!("({})", p.name.text())
+            } else {
+                p.name.text()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(".")
+}
+
+fn put_len(out: &mut Vec<u8>, number: i32, body: &[u8]) {
+    put_tag(out, number as u32, WireType::LengthDelimited);
+    put_varint(out, body.len() as u64);
+    out.extend_from_slice(body);
+}
+
+impl<'a> Interpreter<'a> {
+    fn error(&mut self, span: Span, message: String) {
+        self.diags
+            .push(Diagnostic::error("option", message).at(self.file_name, span.range(), ""));
+    }
+
+    fn step(
+        &self,
+        full_name: String,
+        field: &'a FieldDescriptorProto,
+        data: &'a SchemaData,
+        file: usize,
+        path: &[i32],
+    ) -> Step<'a> {
+        let info = data.info(file, path, field);
+        Step {
+            field,
+            delimited: info.delimited,
+            full_name,
+        }
+    }
+
+    /// Finds field `name` of message `message` (regular fields only).
+    fn regular_field(&self, message: &str, name: &str) -> Option<Step<'a>> {
+        let (data, file, path, m) = self.schema.message(message)?;
+        let i = m.field.iter().position(|f| f.name() == name)?;
+        let p = [&path[..], &[2, i as i32]].concat();
+        Some(self.step(format!("{message}.{name}"), &m.field[i], data, file, &p))
+    }
+
+    /// Resolves an extension name relative to `scope` and checks it extends `message`.
+    fn extension_field(&self, name: &str, scope: &str, message: &str) -> Result<Step<'a>, ()> {
+        let own = self.schema.own;
+        let full = super::resolve::lookup_any(&own.symbols, self.file, name, scope).ok_or(())?;
+        let e = own.symbols.entries.get(&full).ok_or(())?;
+        if e.kind != SymbolKind::Extension {
+            return Err(());
+        }
+        let f = crate::descriptor::pool::field_at(&own.files[e.file], &e.path).ok_or(())?;
+        let extendee = f.extendee.as_deref().unwrap_or("");
+        if extendee.strip_prefix('.').unwrap_or(extendee) != message {
+            return Err(());
+        }
+        Ok(self.step(full.clone(), f, own, e.file, &e.path.clone()))
+    }
+
+    /// Interprets the statements of one element. Stops at the first error,
+    /// as protoc does.
+    pub fn interpret(
+        &mut self,
+        kind: OptionsKind,
+        scope: &str,
+        target_path: &[i32],
+        opts: &[&PendingOption],
+    ) -> Interpreted {
+        let mut out = Interpreted::default();
+        let mut set_paths: Vec<(Vec<i32>, bool)> = Vec::new();
+        let mut repeated_counts: HashMap<Vec<i32>, i32> = HashMap::new();
+        let base = options_message(kind);
+        for o in opts {
+            let decl = &o.decl;
+            let written = name_as_written(decl);
+            // Resolve the name, part by part.
+            let mut steps: Vec<Step<'a>> = Vec::new();
+            let mut message = base.to_string();
+            let mut failed = false;
+            for (i, part) in decl.name.parts.iter().enumerate() {
+                if i > 0 {
+                    let prev = steps.last().expect("a previous step");
+                    if !matches!(
+                        prev.field.r#type,
+                        Some(Type::TYPE_MESSAGE | Type::TYPE_GROUP)
+                    ) {
+                        let upto = written_upto(decl, i);
+                        self.error(
+                            decl.name.span,
+                            format!("Option \"{upto}\" is an atomic type, not a message."),
+                        );
+                        failed = true;
+                        break;
+                    }
+                    if prev.field.label == Some(Label::LABEL_REPEATED) {
+                        let upto = written_upto(decl, i);
+                        self.error(
+                            decl.name.span,
+                            format!(
+                                "Option field \"{upto}\" is a repeated message. Repeated message options must be \
+                                 initialized using an aggregate value."
+                            ),
+                        );
+                        failed = true;
+                        break;
+                    }
+                    let t = prev.field.type_name.as_deref().unwrap_or("");
+                    message = t.strip_prefix('.').unwrap_or(t).to_string();
+                }
+                let found = if part.is_extension {
+                    self.extension_field(&part.name.text(), scope, &message)
+                        .ok()
+                } else {
+                    self.regular_field(&message, &part.name.text())
+                };
+                match found {
+                    Some(s) => steps.push(s),
+                    None => {
+                        self.error(
+                            decl.name.span,
+                            format!(
+                                "Option \"{}\" unknown. Ensure that your proto definition file imports the proto which \
+                                 defines the option (i.e. via import option after edition 2024).",
+                                written_upto(decl, i + 1)
+                            ),
+                        );
+                        failed = true;
+                        break;
+                    }
+                }
+            }
+            if failed {
+                break;
+            }
+            let numbers: Vec<i32> = steps.iter().map(|s| s.field.number.unwrap_or(0)).collect();
+            let last = steps.last().expect("at least one name part");
+            let repeated = last.field.label == Some(Label::LABEL_REPEATED);
+            // protoc: a singular option (or any part of one) may be set once.
+            if !repeated {
+                let clash = set_paths.iter().any(|(p, rep)| {
+                    let n = p.len().min(numbers.len());
+                    !rep && p[..n] == numbers[..n]
+                });
+                if clash {
+                    self.error(
+                        decl.name.span,
+                        format!("Option \"{written}\" was already set."),
+                    );
+                    break;
+                }
+            }
+            set_paths.push((numbers.clone(), repeated));
+            // The value.
+            let Some(value) = self.value(last, &decl.value, scope) else {
+                break;
+            };
+            // Nest the record from the innermost step outwards.
+            let mut record = value;
+            for s in steps[..steps.len() - 1].iter().rev() {
+                let mut outer = Vec::new();
+                let n = s.field.number.unwrap_or(0);
+                if s.field.r#type == Some(Type::TYPE_GROUP) || s.delimited {
+                    put_tag(&mut outer, n as u32, WireType::StartGroup);
+                    outer.extend_from_slice(&record);
+                    put_tag(&mut outer, n as u32, WireType::EndGroup);
+                } else {
+                    put_len(&mut outer, n, &record);
+                }
+                record = outer;
+            }
+            out.records.extend_from_slice(&record);
+            if let Some(loc) = o.location_index {
+                let mut path = target_path.to_vec();
+                path.push(kind.options_field_number());
+                path.extend(&numbers);
+                if repeated {
+                    let c = repeated_counts.entry(path.clone()).or_insert(0);
+                    path.push(*c);
+                    *c += 1;
+                }
+                out.paths.push((loc, path));
+            }
+        }
+        out
+    }
+
+    /// Encodes the value of the last step (tag included).
+    fn value(&mut self, step: &Step<'a>, value: &OptionValue, scope: &str) -> Option<Vec<u8>> {
+        let f = step.field;
+        let number = f.number.unwrap_or(0) as u32;
+        let ty = f.r#type.unwrap_or(Type::TYPE_MESSAGE);
+        let fname = step.full_name.as_str();
+        let mut out = Vec::new();
+        let span = value.span();
+        match ty {
+            Type::TYPE_MESSAGE | Type::TYPE_GROUP => {
+                let OptionValue::Aggregate(a) = value else {
+                    let short = f.name();
+                    self.error(
+                        span,
+                        format!(
+                            "Option \"{fname}\" is a message. To set the entire message, use syntax like \"{short} = {{ \
+                             <proto text format> }}\". To set fields within it, use syntax like \"{short}.foo = value\"."
+                        ),
+                    );
+                    return None;
+                };
+                let t = f.type_name.as_deref().unwrap_or("");
+                let t = t.strip_prefix('.').unwrap_or(t).to_string();
+                let mut m = DynMessage::default();
+                if let Err(msg) = self.text_message(&mut m, &t, &a.fields, scope) {
+                    let short = f.name();
+                    self.error(
+                        span,
+                        format!("Error while parsing option value for \"{short}\": {msg}"),
+                    );
+                    return None;
+                }
+                let body = m.to_bytes();
+                if ty == Type::TYPE_GROUP || step.delimited {
+                    put_tag(&mut out, number, WireType::StartGroup);
+                    out.extend_from_slice(&body);
+                    put_tag(&mut out, number, WireType::EndGroup);
+                } else {
+                    put_len(&mut out, number as i32, &body);
+                }
+                Some(out)
+            }
+            _ => {
+                let v = match self.scalar(f, value, fname) {
+                    Ok(v) => v,
+                    Err(msg) => {
+                        self.error(span, msg);
+                        return None;
+                    }
+                };
+                let wt = wire_type_of(ty, false);
+                put_tag(&mut out, number, wt);
+                out.extend_from_slice(&v);
+                Some(out)
+            }
+        }
+    }
+
+    /// Encodes a scalar option value (no tag), or protoc's complaint.
+    fn scalar(
+        &self,
+        f: &FieldDescriptorProto,
+        value: &OptionValue,
+        fname: &str,
+    ) -> Result<Vec<u8>, String> {
+        let ty = f.r#type.unwrap_or(Type::TYPE_MESSAGE);
+        let mut out = Vec::new();
+        let int = |v: &OptionValue| -> Option<(bool, u64)> {
+            match v {
+                OptionValue::Int(IntLit {
+                    negative,
+                    value: Some(x),
+                    ..
+                }) => Some((*negative, *x)),
+                _ => None,
+            }
+        };
+        let range_err = |lo: &str, hi: &str, t: &str| {
+            format!("Value out of range, {lo} to {hi}, for {t} option \"{fname}\".")
+        };
+        let int_err = |lo: &str, hi: &str, t: &str| {
+            format!("Value must be integer, from {lo} to {hi}, for {t} option \"{fname}\".")
+        };
+        match ty {
+            Type::TYPE_INT32 | Type::TYPE_SINT32 | Type::TYPE_SFIXED32 => {
+                let (lo, hi, t) = ("-2147483648", "2147483647", "int32");
+                let (neg, x) = int(value).ok_or_else(|| int_err(lo, hi, t))?;
+                let v: i64 = if neg {
+                    -(x.min(1 << 40) as i64)
+                } else {
+                    x.min(1 << 40) as i64
+                };
+                if v < i32::MIN as i64 || v > i32::MAX as i64 {
+                    return Err(range_err(lo, hi, t));
+                }
+                let v = v as i32;
+                match ty {
+                    Type::TYPE_SINT32 => put_varint(&mut out, ((v << 1) ^ (v >> 31)) as u32 as u64),
+                    Type::TYPE_SFIXED32 => out.extend_from_slice(&v.to_le_bytes()),
+                    _ => put_varint(&mut out, v as i64 as u64),
+                }
+            }
+            Type::TYPE_INT64 | Type::TYPE_SINT64 | Type::TYPE_SFIXED64 => {
+                let (lo, hi, t) = ("-9223372036854775808", "9223372036854775807", "int64");
+                let (neg, x) = int(value).ok_or_else(|| int_err(lo, hi, t))?;
+                let v: i64 = if neg {
+                    if x > 1 << 63 {
+                        return Err(range_err(lo, hi, t));
+                    }
+                    (x as i128).wrapping_neg() as i64
+                } else {
+                    i64::try_from(x).map_err(|_| range_err(lo, hi, t))?
+                };
+                match ty {
+                    Type::TYPE_SINT64 => put_varint(&mut out, ((v << 1) ^ (v >> 63)) as u64),
+                    Type::TYPE_SFIXED64 => out.extend_from_slice(&v.to_le_bytes()),
+                    _ => put_varint(&mut out, v as u64),
+                }
+            }
+            Type::TYPE_UINT32 | Type::TYPE_FIXED32 => {
+                let (lo, hi, t) = ("0", "4294967295", "uint32");
+                let (neg, x) = int(value).ok_or_else(|| int_err(lo, hi, t))?;
+                if neg {
+                    return Err(int_err(lo, hi, t));
+                }
+                let v = u32::try_from(x).map_err(|_| range_err(lo, hi, t))?;
+                if ty == Type::TYPE_FIXED32 {
+                    out.extend_from_slice(&v.to_le_bytes());
+                } else {
+                    put_varint(&mut out, v as u64);
+                }
+            }
+            Type::TYPE_UINT64 | Type::TYPE_FIXED64 => {
+                let (lo, hi, t) = ("0", "18446744073709551615", "uint64");
+                let (neg, x) = int(value).ok_or_else(|| int_err(lo, hi, t))?;
+                if neg {
+                    return Err(int_err(lo, hi, t));
+                }
+                if ty == Type::TYPE_FIXED64 {
+                    out.extend_from_slice(&x.to_le_bytes());
+                } else {
+                    put_varint(&mut out, x);
+                }
+            }
+            Type::TYPE_FLOAT | Type::TYPE_DOUBLE => {
+                let t = if ty == Type::TYPE_FLOAT {
+                    "float"
+                } else {
+                    "double"
+                };
+                let v = match value {
+                    OptionValue::Float { value, .. } => *value,
+                    OptionValue::Int(IntLit {
+                        negative, value, ..
+                    }) => {
+                        // Integers too large for 64 bits are still numbers.
+                        let x = value.map_or(f64::INFINITY, |x| x as f64);
+                        if *negative {
+                            -x
+                        } else {
+                            x
+                        }
+                    }
+                    OptionValue::Ident {
+                        negative, ident, ..
+                    } if ident.name == "inf" || ident.name == "nan" => {
+                        let x = if ident.name == "inf" {
+                            f64::INFINITY
+                        } else {
+                            f64::NAN
+                        };
+                        if *negative {
+                            -x
+                        } else {
+                            x
+                        }
+                    }
+                    _ => return Err(format!("Value must be number for {t} option \"{fname}\".")),
+                };
+                // protoc writes NaN without a sign.
+                let v = if v.is_nan() { f64::NAN } else { v };
+                if ty == Type::TYPE_FLOAT {
+                    out.extend_from_slice(&(v as f32).to_le_bytes());
+                } else {
+                    out.extend_from_slice(&v.to_le_bytes());
+                }
+            }
+            Type::TYPE_BOOL => match value {
+                OptionValue::Ident {
+                    negative: false,
+                    ident,
+                    ..
+                } if ident.name == "true" || ident.name == "false" => {
+                    put_varint(&mut out, u64::from(ident.name == "true"));
+                }
+                _ => {
+                    return Err(format!(
+                        "Value must be \"true\" or \"false\" for boolean option \"{fname}\"."
+                    ))
+                }
+            },
+            Type::TYPE_ENUM => {
+                let OptionValue::Ident {
+                    negative: false,
+                    ident,
+                    ..
+                } = value
+                else {
+                    return Err(format!(
+                        "Value must be identifier for enum-valued option \"{fname}\"."
+                    ));
+                };
+                let t = f.type_name.as_deref().unwrap_or("");
+                let t = t.strip_prefix('.').unwrap_or(t);
+                let e = self.schema.enum_type(t);
+                let v = e.and_then(|e| e.value.iter().find(|v| v.name() == ident.name));
+                let Some(v) = v else {
+                    return Err(format!(
+                        "Enum type \"{t}\" has no value named \"{}\" for option \"{fname}\".",
+                        ident.name
+                    ));
+                };
+                put_varint(&mut out, v.number.unwrap_or(0) as i64 as u64);
+            }
+            Type::TYPE_STRING | Type::TYPE_BYTES => {
+                let OptionValue::Str(s) = value else {
+                    return Err(format!(
+                        "Value must be quoted string for string option \"{fname}\"."
+                    ));
+                };
+                put_varint(&mut out, s.value.len() as u64);
+                out.extend_from_slice(&s.value);
+            }
+            _ => return Err(format!("Unsupported option type for \"{fname}\".")),
+        }
+        Ok(out)
+    }
+
+    /// Fills `m` (of type `message`) from text-format fields.
+    fn text_message(
+        &self,
+        m: &mut DynMessage,
+        message: &str,
+        fields: &[TextField],
+        scope: &str,
+    ) -> Result<(), String> {
+        let mut bytes = Vec::new();
+        let mut seen: Vec<i32> = Vec::new();
+        for tf in fields {
+            let (step, any) = match &tf.name {
+                TextFieldName::Ident(id) => {
+                    let s = self.regular_field(message, &id.name).or_else(|| {
+                        // Groups are named by their type in text format.
+                        let (_, _, _, d) = self.schema.message(message)?;
+                        let lower = id.name.to_ascii_lowercase();
+                        let f = d.field.iter().find(|f| {
+                            f.r#type == Some(Type::TYPE_GROUP)
+                                && f.name() == lower
+                                && f.type_name
+                                    .as_deref()
+                                    .is_some_and(|t| t.rsplit('.').next() == Some(&id.name))
+                        })?;
+                        self.regular_field(message, f.name())
+                    });
+                    match s {
+                        Some(s) => (s, None),
+                        None => {
+                            return Err(format!(
+                                "Message type \"{message}\" has no field named \"{}\".",
+                                id.name
+                            ))
+                        }
+                    }
+                }
+                TextFieldName::Extension(t) => {
+                    match self.extension_field(&t.text(), scope, message) {
+                        Ok(s) => (s, None),
+                        Err(()) => {
+                            return Err(format!(
+                        "Extension \"{}\" is not defined or is not an extension of \"{message}\".",
+                        t.text()
+                    ))
+                        }
+                    }
+                }
+                TextFieldName::Any { prefix, type_name } => {
+                    if message != "google.protobuf.Any" {
+                        return Err(format!(
+                            "Message type \"{message}\" has no field named \"[{prefix}/{}]\".",
+                            type_name.text()
+                        ));
+                    }
+                    let (Some(url), Some(_)) = (
+                        self.regular_field(message, "type_url"),
+                        self.regular_field(message, "value"),
+                    ) else {
+                        return Err("Any type has no type_url field.".into());
+                    };
+                    (url, Some((prefix.clone(), type_name.text())))
+                }
+            };
+            if let Some((prefix, tname)) = any {
+                let TextValue::Message { fields, .. } = &tf.value else {
+                    return Err("Expected message value for Any.".into());
+                };
+                let full = tname.strip_prefix('.').unwrap_or(&tname).to_string();
+                if self.schema.message(&full).is_none() {
+                    return Err(format!(
+                        "Could not find type \"{prefix}/{tname}\" stored in google.protobuf.Any."
+                    ));
+                }
+                let mut inner = DynMessage::default();
+                self.text_message(&mut inner, &full, fields, scope)?;
+                let url = format!("{prefix}/{tname}");
+                put_len(&mut bytes, 1, url.as_bytes());
+                put_len(&mut bytes, 2, &inner.to_bytes());
+                continue;
+            }
+            let f = step.field;
+            let number = f.number.unwrap_or(0);
+            let repeated = f.label == Some(Label::LABEL_REPEATED);
+            if !repeated {
+                if seen.contains(&number) {
+                    return Err(format!(
+                        "Non-repeated field \"{}\" is specified multiple times.",
+                        f.name()
+                    ));
+                }
+                seen.push(number);
+            }
+            let values: Vec<&TextValue> = match &tf.value {
+                TextValue::List { values, .. } => {
+                    if !repeated {
+                        return Err(format!("Field \"{}\" is not a repeated field.", f.name()));
+                    }
+                    values.iter().collect()
+                }
+                v => vec![v],
+            };
+            for v in values {
+                self.text_value(&mut bytes, &step, v, scope)?;
+            }
+        }
+        m.merge(&bytes, message, &self.schema, 0)
+            .map_err(|_| "Could not serialize the value.".to_string())?;
+        Ok(())
+    }
+
+    fn text_value(
+        &self,
+        out: &mut Vec<u8>,
+        step: &Step<'a>,
+        v: &TextValue,
+        scope: &str,
+    ) -> Result<(), String> {
+        let f = step.field;
+        let number = f.number.unwrap_or(0);
+        let ty = f.r#type.unwrap_or(Type::TYPE_MESSAGE);
+        let fname = f.name();
+        if matches!(ty, Type::TYPE_MESSAGE | Type::TYPE_GROUP) {
+            let TextValue::Message { fields, .. } = v else {
+                return Err(format!("Expected \"{{\", found \"{}\".", text_of(v)));
+            };
+            let t = f.type_name.as_deref().unwrap_or("");
+            let t = t.strip_prefix('.').unwrap_or(t);
+            let mut m = DynMessage::default();
+            self.text_message(&mut m, t, fields, scope)?;
+            let body = m.to_bytes();
+            if ty == Type::TYPE_GROUP || step.delimited {
+                put_tag(out, number as u32, WireType::StartGroup);
+                out.extend_from_slice(&body);
+                put_tag(out, number as u32, WireType::EndGroup);
+            } else {
+                put_len(out, number, &body);
+            }
+            return Ok(());
+        }
+        // Reuse the option-value rules with text format's extra spellings.
+        let as_option = match v {
+            TextValue::Ident {
+                negative,
+                ident,
+                span,
+            } => {
+                let name = ident.name.as_str();
+                match (ty, name) {
+                    (Type::TYPE_BOOL, "t" | "True") => ident_value("true", *span),
+                    (Type::TYPE_BOOL, "f" | "False") => ident_value("false", *span),
+                    (Type::TYPE_FLOAT | Type::TYPE_DOUBLE, n)
+                        if n.eq_ignore_ascii_case("inf") || n.eq_ignore_ascii_case("infinity") =>
+                    {
+                        OptionValue::Ident {
+                            negative: *negative,
+                            ident: crate::syntax::ast::Ident {
+                                name: "inf".into(),
+                                span: *span,
+                            },
+                            span: *span,
+                        }
+                    }
+                    (Type::TYPE_FLOAT | Type::TYPE_DOUBLE, n) if n.eq_ignore_ascii_case("nan") => {
+                        OptionValue::Ident {
+                            negative: *negative,
+                            ident: crate::syntax::ast::Ident {
+                                name: "nan".into(),
+                                span: *span,
+                            },
+                            span: *span,
+                        }
+                    }
+                    _ => OptionValue::Ident {
+                        negative: *negative,
+                        ident: ident.clone(),
+                        span: *span,
+                    },
+                }
+            }
+            TextValue::Int(i) => {
+                match ty {
+                    Type::TYPE_BOOL if i.value == Some(0) || i.value == Some(1) => {
+                        ident_value(if i.value == Some(1) { "true" } else { "false" }, i.span)
+                    }
+                    Type::TYPE_ENUM => {
+                        // Enums may be given by number.
+                        let n = i.as_i64().unwrap_or(0);
+                        put_tag(out, number as u32, WireType::Varint);
+                        put_varint(out, n as u64);
+                        return Ok(());
+                    }
+                    _ => OptionValue::Int(i.clone()),
+                }
+            }
+            TextValue::Float { value, span } => OptionValue::Float {
+                value: *value,
+                span: *span,
+            },
+            TextValue::Str(s) => OptionValue::Str(s.clone()),
+            TextValue::Message { .. } | TextValue::List { .. } => {
+                return Err(format!("Expected value for field \"{fname}\"."));
+            }
+        };
+        let encoded = self
+            .scalar(f, &as_option, fname)
+            .map_err(|_| format!("Invalid value for field \"{fname}\": {}", text_of(v)))?;
+        put_tag(out, number as u32, wire_type_of(ty, false));
+        out.extend_from_slice(&encoded);
+        Ok(())
+    }
+}
+
+fn ident_value(name: &str, span: Span) -> OptionValue {
+    OptionValue::Ident {
+        negative: false,
+        ident: crate::syntax::ast::Ident {
+            name: name.into(),
+            span,
+        },
+        span,
+    }
+}
+
+fn text_of(v: &TextValue) -> String {
+    match v {
+        TextValue::Ident { ident, .. } => ident.name.clone(),
+        TextValue::Int(i) => format!(
+            "{}{}",
+            if i.negative { "-" } else { "" },
+            i.value.unwrap_or(0)
+        ),
+        TextValue::Float { value, .. } => value.to_string(),
+        TextValue::Str(s) => format!("\"{}\"", s.lossy()),
+        TextValue::Message { .. } => "{".into(),
+        TextValue::List { .. } => "[".into(),
+    }
+}
+
+fn written_upto(decl: &OptionDecl, n: usize) -> String {
+    decl.name.parts[..n]
+        .iter()
+        .map(|p| {
+            if p.is_extension {
+                format!("({})", p.name.text())
+            } else {
+                p.name.text()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(".")
+}

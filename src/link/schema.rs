@@ -1,0 +1,307 @@
+//! Message schemas for option interpretation: the compilation's own files
+//! (after name resolution) plus the built-in `descriptor.proto`, which
+//! defines the standard options messages whether or not a file imports it.
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use super::dynamic::{FieldInfo, Schema};
+use super::lower::PendingOption;
+use super::symbols::Symbols;
+use crate::descriptor::field_descriptor_proto::{Label, Type};
+use crate::descriptor::pool::{message_at, SymbolKind};
+use crate::descriptor::{
+    DescriptorProto, EnumDescriptorProto, FieldDescriptorProto, FileDescriptorProto,
+};
+use crate::syntax::ast::{OptionValue, TextFieldName, TextValue};
+
+/// Explicit settings that decide how a field is encoded, read from the
+/// option statements before they are interpreted.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Flags {
+    pub packed: Option<bool>,
+    pub source_retention: bool,
+    /// `features.repeated_field_encoding`: Some(true) = PACKED, Some(false) = EXPANDED.
+    pub repeated_packed: Option<bool>,
+    /// `features.message_encoding = DELIMITED`.
+    pub delimited: Option<bool>,
+    /// `message_set_wire_format = true` (on a message).
+    pub message_set: bool,
+}
+
+/// Reads the encoding-relevant settings from an element's option statements.
+pub fn peek_flags<'a>(options: impl Iterator<Item = &'a PendingOption>) -> Flags {
+    let mut f = Flags::default();
+    for o in options {
+        let parts = &o.decl.name.parts;
+        if parts.iter().any(|p| p.is_extension) {
+            continue;
+        }
+        let names: Vec<String> = parts.iter().map(|p| p.name.text()).collect();
+        let names: Vec<&str> = names.iter().map(String::as_str).collect();
+        let ident = match &o.decl.value {
+            OptionValue::Ident {
+                ident,
+                negative: false,
+                ..
+            } => Some(ident.name.as_str()),
+            _ => None,
+        };
+        match (names.as_slice(), ident) {
+            (["packed"], Some(v)) => f.packed = Some(v == "true"),
+            (["retention"], Some(v)) => f.source_retention = v == "RETENTION_SOURCE",
+            (["message_set_wire_format"], Some(v)) => f.message_set = v == "true",
+            (["features", "repeated_field_encoding"], Some(v)) => {
+                f.repeated_packed = Some(v == "PACKED")
+            }
+            (["features", "message_encoding"], Some(v)) => f.delimited = Some(v == "DELIMITED"),
+            (["features"], None) => {
+                if let OptionValue::Aggregate(a) = &o.decl.value {
+                    for tf in &a.fields {
+                        if let (TextFieldName::Ident(n), TextValue::Ident { ident, .. }) =
+                            (&tf.name, &tf.value)
+                        {
+                            match n.name.as_str() {
+                                "repeated_field_encoding" => {
+                                    f.repeated_packed = Some(ident.name == "PACKED")
+                                }
+                                "message_encoding" => f.delimited = Some(ident.name == "DELIMITED"),
+                                _ => {}
+                            }
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    f
+}
+
+/// The linked files of one compilation, indexed for option interpretation.
+pub struct SchemaData {
+    pub files: Vec<FileDescriptorProto>,
+    pub symbols: Symbols,
+    /// (extendee full name, number) -> (file, path) of the extension.
+    extensions: HashMap<(String, i32), (usize, Vec<i32>)>,
+    /// (file, element path) -> explicit flags of fields, messages and files.
+    flags: HashMap<(usize, Vec<i32>), Flags>,
+}
+
+fn ext_key(extendee: &str) -> String {
+    extendee.strip_prefix('.').unwrap_or(extendee).to_string()
+}
+
+impl SchemaData {
+    pub fn new(
+        files: Vec<FileDescriptorProto>,
+        symbols: Symbols,
+        pending: &[&[PendingOption]],
+    ) -> SchemaData {
+        let mut extensions = HashMap::new();
+        for (name, e) in &symbols.entries {
+            let _ = name;
+            if e.kind == SymbolKind::Extension {
+                if let Some(f) = crate::descriptor::pool::field_at(&files[e.file], &e.path) {
+                    if let (Some(x), Some(n)) = (&f.extendee, f.number) {
+                        extensions
+                            .entry((ext_key(x), n))
+                            .or_insert((e.file, e.path.clone()));
+                    }
+                }
+            }
+        }
+        let mut flags: HashMap<(usize, Vec<i32>), Flags> = HashMap::new();
+        for (fi, opts) in pending.iter().enumerate() {
+            let mut by_target: HashMap<&[i32], Vec<&PendingOption>> = HashMap::new();
+            for o in opts.iter() {
+                by_target.entry(&o.target).or_default().push(o);
+            }
+            for (t, os) in by_target {
+                flags.insert((fi, t.to_vec()), peek_flags(os.into_iter()));
+            }
+        }
+        SchemaData {
+            files,
+            symbols,
+            extensions,
+            flags,
+        }
+    }
+
+    /// A message by full name: (file, path, descriptor).
+    pub fn message(&self, name: &str) -> Option<(usize, Vec<i32>, &DescriptorProto)> {
+        let e = self.symbols.entries.get(name)?;
+        if e.kind != SymbolKind::Message {
+            return None;
+        }
+        let m = message_at(&self.files[e.file], &e.path)?;
+        Some((e.file, e.path.clone(), m))
+    }
+
+    pub fn enum_type(&self, name: &str) -> Option<&EnumDescriptorProto> {
+        let e = self.symbols.entries.get(name)?;
+        if e.kind != SymbolKind::Enum {
+            return None;
+        }
+        crate::descriptor::pool::enum_at(&self.files[e.file], &e.path)
+    }
+
+    /// An extension of `extendee` by number.
+    pub fn extension(
+        &self,
+        extendee: &str,
+        number: i32,
+    ) -> Option<(usize, &[i32], &FieldDescriptorProto)> {
+        let (f, p) = self.extensions.get(&(extendee.to_string(), number))?;
+        Some((
+            *f,
+            p,
+            crate::descriptor::pool::field_at(&self.files[*f], p)?,
+        ))
+    }
+
+    /// Encoding facts for the field at (file, path).
+    pub fn info<'a>(
+        &'a self,
+        file: usize,
+        path: &[i32],
+        field: &'a FieldDescriptorProto,
+    ) -> FieldInfo<'a> {
+        let own = self
+            .flags
+            .get(&(file, path.to_vec()))
+            .copied()
+            .unwrap_or_default();
+        let fd = &self.files[file];
+        let editions = fd.syntax.as_deref() == Some("editions");
+        let proto3 = fd.syntax.as_deref() == Some("proto3");
+        // Feature inheritance: the field, its enclosing messages, the file.
+        let inherited = |get: fn(&Flags) -> Option<bool>| -> Option<bool> {
+            if let Some(v) = get(&own) {
+                return Some(v);
+            }
+            let mut p = path.to_vec();
+            while p.len() > 2 {
+                p.truncate(p.len() - 2);
+                if let Some(v) = self.flags.get(&(file, p.clone())).and_then(get) {
+                    return Some(v);
+                }
+            }
+            self.flags.get(&(file, Vec::new())).and_then(get)
+        };
+        let ty = field.r#type.unwrap_or(Type::TYPE_MESSAGE);
+        let scalar = !matches!(
+            ty,
+            Type::TYPE_STRING | Type::TYPE_BYTES | Type::TYPE_MESSAGE | Type::TYPE_GROUP
+        );
+        let repeated = field.label == Some(Label::LABEL_REPEATED);
+        let packed = repeated
+            && scalar
+            && match own.packed {
+                Some(p) => p,
+                None if editions => inherited(|f| f.repeated_packed).unwrap_or(true),
+                None => proto3,
+            };
+        let delimited =
+            ty == Type::TYPE_MESSAGE && editions && inherited(|f| f.delimited).unwrap_or(false);
+        FieldInfo {
+            field,
+            packed,
+            delimited,
+            source_retention: own.source_retention,
+        }
+    }
+
+    fn field_info(&self, message: &str, number: i32) -> Option<FieldInfo<'_>> {
+        if let Some((file, path, m)) = self.message(message) {
+            if let Some(i) = m.field.iter().position(|f| f.number == Some(number)) {
+                let p = [&path[..], &[2, i as i32]].concat();
+                return Some(self.info(file, &p, &m.field[i]));
+            }
+        }
+        let (file, path, f) = self.extension(message, number)?;
+        Some(self.info(file, path, f))
+    }
+}
+
+/// The compilation's files in front of the built-in descriptor.proto.
+pub struct Combined<'a> {
+    pub own: &'a SchemaData,
+    pub builtin: &'a SchemaData,
+}
+
+impl<'a> Combined<'a> {
+    pub fn message(
+        &self,
+        name: &str,
+    ) -> Option<(&'a SchemaData, usize, Vec<i32>, &'a DescriptorProto)> {
+        if let Some((f, p, m)) = self.own.message(name) {
+            return Some((self.own, f, p, m));
+        }
+        self.builtin
+            .message(name)
+            .map(|(f, p, m)| (self.builtin, f, p, m))
+    }
+
+    pub fn enum_type(&self, name: &str) -> Option<&'a EnumDescriptorProto> {
+        self.own
+            .enum_type(name)
+            .or_else(|| self.builtin.enum_type(name))
+    }
+}
+
+impl SchemaData {
+    fn is_message_set(&self, name: &str) -> bool {
+        self.message(name).is_some_and(|(file, path, _)| {
+            self.flags.get(&(file, path)).is_some_and(|f| f.message_set)
+        })
+    }
+}
+
+impl Schema for Combined<'_> {
+    fn is_message_set(&self, message: &str) -> bool {
+        if self.own.message(message).is_some() {
+            self.own.is_message_set(message)
+        } else {
+            self.builtin.is_message_set(message)
+        }
+    }
+
+    fn field(&self, message: &str, number: i32) -> Option<FieldInfo<'_>> {
+        if self.own.message(message).is_some() {
+            return self.own.field_info(message, number);
+        }
+        if let Some((file, path, m)) = self.builtin.message(message) {
+            if let Some(i) = m.field.iter().position(|f| f.number == Some(number)) {
+                let p = [&path[..], &[2, i as i32]].concat();
+                return Some(self.builtin.info(file, &p, &m.field[i]));
+            }
+            // Extensions of built-in messages come from the compilation.
+            if let Some((f, p, x)) = self.own.extension(message, number) {
+                return Some(self.own.info(f, p, x));
+            }
+            return self
+                .builtin
+                .extension(message, number)
+                .map(|(f, p, x)| self.builtin.info(f, p, x));
+        }
+        None
+    }
+}
+
+static BUILTIN: OnceLock<SchemaData> = OnceLock::new();
+
+/// The built-in descriptor.proto and feature files, lowered and resolved.
+pub fn builtin() -> &'static SchemaData {
+    BUILTIN.get_or_init(|| {
+        let names = [
+            "google/protobuf/descriptor.proto",
+            "google/protobuf/cpp_features.proto",
+            "google/protobuf/java_features.proto",
+            "google/protobuf/go_features.proto",
+        ];
+        let loaded = crate::load::load_builtin(&names);
+        super::lower_and_resolve(&loaded)
+    })
+}

@@ -1,0 +1,177 @@
+//! Building `SourceCodeInfo` the way protoc's parser records it: one
+//! location per recorded element, in the order the parser opens them, with
+//! spans in protoc's 0-based line/column counting (tabs advance to the next
+//! multiple of 8) and the comments protoc attaches.
+
+use std::collections::HashMap;
+
+use crate::descriptor::source_code_info::Location;
+use crate::descriptor::SourceCodeInfo;
+use crate::syntax::ast::{Comments, Span};
+
+/// Width of a tab stop in protoc's column counting.
+const TAB_WIDTH: usize = 8;
+
+/// Maps byte offsets to protoc's (line, column) without rescanning the text
+/// from the start for every lookup.
+pub struct LineIndex<'a> {
+    text: &'a [u8],
+    /// Byte offset where each line starts.
+    starts: Vec<usize>,
+}
+
+impl<'a> LineIndex<'a> {
+    pub fn new(text: &'a str) -> Self {
+        let bytes = text.as_bytes();
+        let mut starts = vec![0];
+        starts.extend(
+            bytes
+                .iter()
+                .enumerate()
+                .filter(|(_, &b)| b == b'\n')
+                .map(|(i, _)| i + 1),
+        );
+        LineIndex {
+            text: bytes,
+            starts,
+        }
+    }
+
+    /// The 0-based (line, column) of `offset`, as protoc's tokenizer counts.
+    pub fn line_col(&self, offset: usize) -> (i32, i32) {
+        let offset = offset.min(self.text.len());
+        let line = self.starts.partition_point(|&s| s <= offset) - 1;
+        let col = self.text[self.starts[line]..offset]
+            .iter()
+            .fold(0usize, |col, &b| {
+                if b == b'\t' {
+                    col + TAB_WIDTH - col % TAB_WIDTH
+                } else {
+                    col + 1
+                }
+            });
+        (line as i32, col as i32)
+    }
+
+    /// protoc's span encoding: `[line, col, end_col]` when the span starts
+    /// and ends on one line, `[line, col, end_line, end_col]` otherwise.
+    pub fn span(&self, span: Span) -> Vec<i32> {
+        let (l0, c0) = self.line_col(span.start as usize);
+        let (l1, c1) = self.line_col(span.end.max(span.start) as usize);
+        if l0 == l1 {
+            vec![l0, c0, c1]
+        } else {
+            vec![l0, c0, l1, c1]
+        }
+    }
+}
+
+/// Collects locations in the order they are added.
+pub struct SourceInfoBuilder<'a> {
+    index: LineIndex<'a>,
+    locations: Vec<Location>,
+    /// Descriptor path to the byte span of its first location.
+    spans: HashMap<Vec<i32>, Span>,
+}
+
+impl<'a> SourceInfoBuilder<'a> {
+    pub fn new(text: &'a str) -> Self {
+        SourceInfoBuilder {
+            index: LineIndex::new(text),
+            locations: Vec::new(),
+            spans: HashMap::new(),
+        }
+    }
+
+    /// Number of locations recorded so far (the index the next one gets).
+    pub fn len(&self) -> usize {
+        self.locations.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.locations.is_empty()
+    }
+
+    /// Records a location without comments; returns its index.
+    pub fn add(&mut self, path: &[i32], span: Span) -> usize {
+        self.add_with(path, span, None)
+    }
+
+    /// Records a location, with the comments of its declaration when given;
+    /// returns its index.
+    pub fn add_with(&mut self, path: &[i32], span: Span, comments: Option<&Comments>) -> usize {
+        let mut loc = Location {
+            path: path.to_vec(),
+            span: self.index.span(span),
+            ..Default::default()
+        };
+        if let Some(c) = comments {
+            loc.leading_comments = c.leading.clone();
+            loc.trailing_comments = c.trailing.clone();
+            loc.leading_detached_comments = c.detached.clone();
+        }
+        self.spans.entry(path.to_vec()).or_insert(span);
+        self.locations.push(loc);
+        self.locations.len() - 1
+    }
+
+    /// Records a location whose span is `at` to the very start of the
+    /// text (`end_at_origin`), the span protoc gives a file with no tokens.
+    pub fn add_raw(&mut self, path: &[i32], at: Span, end_at_origin: bool) -> usize {
+        let (l, c) = self.index.line_col(at.start as usize);
+        let span = match (end_at_origin, l) {
+            (true, 0) => vec![0, c, 0],
+            (true, _) => vec![l, c, 0, 0],
+            (false, _) => self.index.span(at),
+        };
+        self.spans.entry(path.to_vec()).or_insert(at);
+        self.locations.push(Location {
+            path: path.to_vec(),
+            span,
+            ..Default::default()
+        });
+        self.locations.len() - 1
+    }
+
+    pub fn finish(self) -> (SourceCodeInfo, HashMap<Vec<i32>, Span>) {
+        (
+            SourceCodeInfo {
+                location: self.locations,
+                ..Default::default()
+            },
+            self.spans,
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn columns_count_tabs_to_multiples_of_eight() {
+        let idx = LineIndex::new("a\tb\n\tc d\n");
+        assert_eq!(idx.line_col(0), (0, 0));
+        assert_eq!(idx.line_col(2), (0, 8));
+        assert_eq!(idx.line_col(5), (1, 8));
+        assert_eq!(idx.line_col(7), (1, 10));
+        assert_eq!(idx.line_col(100), (2, 0));
+    }
+
+    #[test]
+    fn spans_use_three_numbers_on_one_line() {
+        let idx = LineIndex::new("ab\ncd\n");
+        assert_eq!(idx.span(Span::new(0, 2)), vec![0, 0, 2]);
+        assert_eq!(idx.span(Span::new(1, 5)), vec![0, 1, 1, 2]);
+    }
+
+    #[test]
+    fn first_location_wins_in_span_map() {
+        let mut b = SourceInfoBuilder::new("x y\n");
+        b.add(&[4, 0], Span::new(0, 1));
+        b.add(&[4, 0], Span::new(2, 3));
+        let (info, spans) = b.finish();
+        assert_eq!(info.location.len(), 2);
+        assert_eq!(spans[&vec![4, 0]], Span::new(0, 1));
+    }
+}
