@@ -67,6 +67,9 @@ pub fn compile(inputs: &[String], opts: &CompileOptions) -> Compilation {
         let linked = link(&loaded);
         diagnostics.extend(linked.diagnostics.iter().cloned());
         if !diagnostics.iter().any(Diagnostic::is_error) {
+            diagnostics.extend(crate::check::run(&loaded, &linked));
+        }
+        if !diagnostics.iter().any(Diagnostic::is_error) {
             let schema = linked.combined();
             for &i in &loaded.order {
                 if !opts.include_imports && !loaded.inputs.contains(&i) {

@@ -1,5 +1,6 @@
 //! protoforge: a pure-Rust Protocol Buffers schema compiler.
 
+pub mod check;
 pub mod compile;
 pub mod descriptor;
 pub mod diagnostics;
