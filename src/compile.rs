@@ -70,6 +70,13 @@ pub fn compile(inputs: &[String], opts: &CompileOptions) -> Compilation {
             diagnostics.extend(crate::check::run(&loaded, &linked));
         }
         if !diagnostics.iter().any(Diagnostic::is_error) {
+            let mut linked = linked;
+            if !opts.include_source_info {
+                // Not wanted: drop it before any copy is made.
+                for f in &mut linked.schema.files {
+                    f.source_code_info = None;
+                }
+            }
             let schema = linked.combined();
             for &i in &loaded.order {
                 if !opts.include_imports && !loaded.inputs.contains(&i) {

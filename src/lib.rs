@@ -1,5 +1,6 @@
 //! protoforge: a pure-Rust Protocol Buffers schema compiler.
 
+pub mod backend;
 pub mod check;
 pub mod compile;
 pub mod descriptor;
