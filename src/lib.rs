@@ -2,6 +2,7 @@
 
 pub mod backend;
 pub mod check;
+pub mod compat;
 pub mod compile;
 pub mod descriptor;
 pub mod diagnostics;

@@ -24,6 +24,8 @@ struct Cli {
 enum Command {
     /// Compile .proto files (protoc-compatible flags).
     Compile(CompileArgs),
+    /// Check a schema for breaking changes against another version (buf's rules).
+    Breaking(protoforge::compat::cli::BreakingArgs),
 }
 
 #[derive(Args)]
@@ -66,7 +68,11 @@ struct CompileArgs {
 
     /// A Rust backend option, KEY=VALUE (repeatable): btree_map, bytes,
     /// boxed, type_attribute, extern_path, enable_type_names, …
-    #[arg(long = "rust_opt", visible_alias = "rust-opt", value_name = "KEY=VALUE")]
+    #[arg(
+        long = "rust_opt",
+        visible_alias = "rust-opt",
+        value_name = "KEY=VALUE"
+    )]
     rust_opt: Vec<String>,
 
     /// How to print diagnostics.
@@ -136,7 +142,13 @@ fn run_compile(args: CompileArgs) -> ExitCode {
     if let Some(out) = &args.rust_out {
         let backend = protoforge::backend::rust::RustBackend;
         let run = protoforge::backend::run_cli(&backend, &args.files, &opts, out, &args.rust_opt);
-        let _ = render(&run.diagnostics, &result.sources(), args.error_format, color, &mut stderr);
+        let _ = render(
+            &run.diagnostics,
+            &result.sources(),
+            args.error_format,
+            color,
+            &mut stderr,
+        );
         if let Some(e) = run.error {
             eprintln!("--rust_out: {e}");
             return ExitCode::FAILURE;
@@ -158,5 +170,6 @@ fn main() -> ExitCode {
     let cli = Cli::parse_from(args);
     match cli.command {
         Command::Compile(a) => run_compile(a),
+        Command::Breaking(a) => protoforge::compat::cli::run(a),
     }
 }

@@ -57,15 +57,11 @@ pub fn lower_and_resolve(loaded: &Loaded) -> SchemaData {
 }
 
 type Pending = Vec<Vec<PendingOption>>;
+type Spans = Vec<HashMap<Vec<i32>, Span>>;
+/// One file's interpreted options (element path, kind, records) and diagnostics.
+type FileOptionsResult = (Vec<(Vec<i32>, OptionsKind, Interpreted)>, Vec<Diagnostic>);
 
-fn lower_resolve(
-    loaded: &Loaded,
-) -> (
-    SchemaData,
-    Vec<HashMap<Vec<i32>, Span>>,
-    Pending,
-    Vec<Diagnostic>,
-) {
+fn lower_resolve(loaded: &Loaded) -> (SchemaData, Spans, Pending, Vec<Diagnostic>) {
     let lowered: Vec<_> = loaded.files.par_iter().map(lower).collect();
     let mut files = Vec::with_capacity(lowered.len());
     let mut spans = Vec::with_capacity(lowered.len());
@@ -213,8 +209,7 @@ pub fn link(loaded: &Loaded) -> Linked {
     let names: Vec<String> = loaded.files.iter().map(|f| f.name.clone()).collect();
     if !diagnostics.iter().any(Diagnostic::is_error) {
         let builtin = schema::builtin();
-        let results: Vec<(Vec<(Vec<i32>, OptionsKind, Interpreted)>, Vec<Diagnostic>)> = (0
-            ..schema.files.len())
+        let results: Vec<FileOptionsResult> = (0..schema.files.len())
             .into_par_iter()
             .map(|fi| {
                 let mut it = Interpreter {

@@ -291,13 +291,14 @@ pub fn validate<'a>(
     }
     for item in &file.items {
         match item {
-            FileItem::Import(i) if i.kind == ImportKind::Option => {
-                if !matches!(v.dialect, Dialect::Edition(e) if e >= 2024) {
-                    v.err(
-                        i.kind_span.unwrap_or(i.span),
-                        "option import is not supported before edition 2024.",
-                    );
-                }
+            FileItem::Import(i)
+                if i.kind == ImportKind::Option
+                    && !matches!(v.dialect, Dialect::Edition(e) if e >= 2024) =>
+            {
+                v.err(
+                    i.kind_span.unwrap_or(i.span),
+                    "option import is not supported before edition 2024.",
+                );
             }
             FileItem::Option(o) => v.value(&o.value),
             FileItem::Message(m) => v.message(m),
