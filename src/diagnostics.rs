@@ -217,12 +217,56 @@ struct Position {
     end_column: usize,
 }
 
+/// `line_col` from a table of line starts: O(log lines + line length)
+/// instead of O(offset), for files with many diagnostics.
+fn line_col_indexed(text: &str, starts: &[usize], offset: usize) -> (usize, usize) {
+    let offset = offset.min(text.len());
+    let line = starts.partition_point(|&s| s <= offset).saturating_sub(1);
+    let from = starts.get(line).copied().unwrap_or(0);
+    let col = text.as_bytes()[from..offset]
+        .iter()
+        .fold(0usize, |col, &b| {
+            if b == b'\t' {
+                col + TAB_WIDTH - col % TAB_WIDTH
+            } else {
+                col + 1
+            }
+        });
+    (line, col)
+}
+
+fn line_starts(text: &str) -> Vec<usize> {
+    std::iter::once(0)
+        .chain(
+            text.bytes()
+                .enumerate()
+                .filter(|&(_, b)| b == b'\n')
+                .map(|(i, _)| i + 1),
+        )
+        .collect()
+}
+
+thread_local! {
+    /// Line starts of the file most recently resolved (diagnostics come in
+    /// runs per file), keyed by its name and length.
+    static LINE_CACHE: std::cell::RefCell<(String, usize, Vec<usize>)> =
+        const { std::cell::RefCell::new((String::new(), usize::MAX, Vec::new())) };
+}
+
 fn resolve(location: &Location, sources: &dyn SourceLookup) -> Option<Position> {
     let text = sources.source(&location.file)?;
     let start = location.span.start;
     let end = location.span.end.max(start);
-    let (line, col) = line_col(text, start);
-    let (end_line, end_col) = line_col(text, end);
+    let ((line, col), (end_line, end_col)) = LINE_CACHE.with(|c| {
+        let mut c = c.borrow_mut();
+        if c.0 != location.file || c.1 != text.len() {
+            *c = (location.file.clone(), text.len(), line_starts(text));
+        }
+        (
+            line_col_indexed(text, &c.2, start),
+            line_col_indexed(text, &c.2, end),
+        )
+    });
     Some(Position {
         line: line + 1,
         column: col + 1,
@@ -580,7 +624,19 @@ impl<'a> codespan_reporting::files::Files<'a> for FileTable<'_> {
         _line_index: usize,
         byte_index: usize,
     ) -> Result<usize, codespan_reporting::files::Error> {
-        Ok(line_col(self.file(id)?.text, byte_index).1 + 1)
+        let file = self.file(id)?;
+        let start = file.line_start(_line_index)?;
+        let from = start.min(byte_index).min(file.text.len());
+        let col = file.text.as_bytes()[from..byte_index.min(file.text.len())]
+            .iter()
+            .fold(0usize, |col, &b| {
+                if b == b'\t' {
+                    col + TAB_WIDTH - col % TAB_WIDTH
+                } else {
+                    col + 1
+                }
+            });
+        Ok(col + 1)
     }
 }
 

@@ -12,6 +12,8 @@ use crate::diagnostics::Diagnostic;
 /// Deepest nesting of brackets the parser accepts; beyond it the file is
 /// rejected before parsing, so no later stage recurses without bound.
 pub const MAX_BRACKET_DEPTH: usize = 128;
+/// Syntax errors reported for one file before the rest are summarized.
+pub const MAX_ERRORS_PER_FILE: usize = 1000;
 /// protoc's limit on nested message definitions.
 pub const MAX_MESSAGE_DEPTH: usize = 32;
 
@@ -518,10 +520,16 @@ pub fn parse(name: &str, text: &str) -> ParseResult {
         keyed.push((tok, 1, d));
     }
     keyed.sort_by_key(|k| (k.0, k.1));
-    ParseResult {
-        file,
-        diagnostics: keyed.into_iter().map(|k| k.2).collect(),
+    let mut diagnostics: Vec<Diagnostic> = keyed.into_iter().map(|k| k.2).collect();
+    if diagnostics.len() > MAX_ERRORS_PER_FILE {
+        let more = diagnostics.len() - MAX_ERRORS_PER_FILE;
+        diagnostics.truncate(MAX_ERRORS_PER_FILE);
+        diagnostics.push(Diagnostic::error(
+            "too-many-errors",
+            format!("{name}: {more} more errors not shown (at most {MAX_ERRORS_PER_FILE} are reported per file)."),
+        ));
     }
+    ParseResult { file, diagnostics }
 }
 
 fn too_deep(toks: &[(Tok<'_>, Span)]) -> Option<Span> {
