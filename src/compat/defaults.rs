@@ -4,6 +4,7 @@
 //! prints them, since that is what buf's messages contain.
 
 use crate::descriptor::field_descriptor_proto::Type;
+use crate::syntax::lexer::unescape_c;
 
 use super::model::{Fld, Side};
 use super::q;
@@ -165,53 +166,6 @@ fn parse_float(t: &str) -> Option<f64> {
         "nan" | "-nan" => Some(f64::NAN),
         _ => t.parse().ok(),
     }
-}
-
-/// Undoes protoc's C escaping of bytes defaults (`\n`, `\"`, `\\`, octal).
-pub fn unescape_c(s: &str) -> Vec<u8> {
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] != b'\\' || i + 1 >= b.len() {
-            out.push(b[i]);
-            i += 1;
-            continue;
-        }
-        let c = b[i + 1];
-        i += 2;
-        match c {
-            b'n' => out.push(b'\n'),
-            b'r' => out.push(b'\r'),
-            b't' => out.push(b'\t'),
-            b'a' => out.push(7),
-            b'b' => out.push(8),
-            b'f' => out.push(12),
-            b'v' => out.push(11),
-            b'0'..=b'7' => {
-                let mut v = (c - b'0') as u32;
-                let mut n = 1;
-                while n < 3 && i < b.len() && (b'0'..=b'7').contains(&b[i]) {
-                    v = v * 8 + (b[i] - b'0') as u32;
-                    i += 1;
-                    n += 1;
-                }
-                out.push(v as u8);
-            }
-            b'x' => {
-                let mut v = 0u32;
-                let mut n = 0;
-                while n < 2 && i < b.len() && b[i].is_ascii_hexdigit() {
-                    v = v * 16 + (b[i] as char).to_digit(16).unwrap_or(0);
-                    i += 1;
-                    n += 1;
-                }
-                out.push(v as u8);
-            }
-            other => out.push(other),
-        }
-    }
-    out
 }
 
 /// Go's `%v` for a float (strconv's 'g' with shortest digits): exponent

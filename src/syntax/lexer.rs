@@ -429,7 +429,18 @@ pub fn unescape(s: &str) -> Vec<u8> {
     } else {
         b.len()
     };
-    let b = &b[1..end.max(1)];
+    unescape_bytes(&b[1..end.max(1)])
+}
+
+/// Decodes C-style escapes (protoc's rules: octal up to three digits, `\x`
+/// up to two hex digits, `\u`/`\U` as UTF-8, others as the escaped byte).
+/// Used for string literals and for the C-escaped `default_value` of bytes
+/// fields in descriptors.
+pub fn unescape_c(s: &str) -> Vec<u8> {
+    unescape_bytes(s.as_bytes())
+}
+
+fn unescape_bytes(b: &[u8]) -> Vec<u8> {
     let mut out = Vec::with_capacity(b.len());
     let mut i = 0;
     while i < b.len() {

@@ -1,6 +1,7 @@
 //! Rust items for one .proto file: message structs, oneof enums, enums,
 //! and the nested modules holding what a message declares.
 
+use crate::syntax::lexer::unescape_c;
 use std::collections::HashMap;
 
 use proc_macro2::{Literal, TokenStream};
@@ -86,57 +87,6 @@ fn scalar_rust(t: Type) -> Option<&'static str> {
         Type::TYPE_STRING => "::prost::alloc::string::String",
         _ => return None,
     })
-}
-
-/// Decodes a C-escaped string as protoc writes `bytes` defaults.
-pub fn unescape_c(s: &str) -> Vec<u8> {
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] != b'\\' || i + 1 >= b.len() {
-            out.push(b[i]);
-            i += 1;
-            continue;
-        }
-        let c = b[i + 1];
-        i += 2;
-        match c {
-            b'a' => out.push(7),
-            b'b' => out.push(8),
-            b'f' => out.push(12),
-            b'n' => out.push(b'\n'),
-            b'r' => out.push(b'\r'),
-            b't' => out.push(b'\t'),
-            b'v' => out.push(11),
-            b'0'..=b'7' => {
-                let mut v = u32::from(c - b'0');
-                let mut n = 1;
-                while n < 3 && i < b.len() && (b'0'..=b'7').contains(&b[i]) {
-                    v = v * 8 + u32::from(b[i] - b'0');
-                    i += 1;
-                    n += 1;
-                }
-                out.push((v & 0xff) as u8);
-            }
-            b'x' | b'X' => {
-                let mut v = 0u32;
-                let mut n = 0;
-                while n < 2 && i < b.len() && b[i].is_ascii_hexdigit() {
-                    v = v * 16 + (b[i] as char).to_digit(16).unwrap_or(0);
-                    i += 1;
-                    n += 1;
-                }
-                if n == 0 {
-                    out.extend_from_slice(b"\\x");
-                } else {
-                    out.push(v as u8);
-                }
-            }
-            other => out.push(other),
-        }
-    }
-    out
 }
 
 impl<'c, 'a> FileGen<'c, 'a> {
