@@ -1028,10 +1028,16 @@ impl<'a> Lowerer<'a> {
                                 x
                             }
                         }
-                        None => {
-                            self.error(span, "Integer out of range.");
-                            0.0
-                        }
+                        // protoc reads a decimal integer too large for
+                        // uint64 as a double; hex and octal ones are errors.
+                        None => match decimal_as_double(&self.text[i.span.range()]) {
+                            Some(x) if i.negative => -x,
+                            Some(x) => x,
+                            None => {
+                                self.error(span, "Integer out of range.");
+                                0.0
+                            }
+                        },
                     },
                     OptionValue::Float { value, .. } => *value,
                     OptionValue::Ident {
@@ -1455,6 +1461,17 @@ fn format_g(v: f64, precision: usize) -> String {
     }
 }
 
+/// The magnitude of a decimal integer literal as a double (`None` for hex
+/// and octal literals); a leading `-` in the text is skipped.
+pub(crate) fn decimal_as_double(text: &str) -> Option<f64> {
+    let t = text.trim_start();
+    let t = t.strip_prefix('-').map_or(t, str::trim_start);
+    if t.len() > 1 && t.starts_with('0') || !t.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    t.parse().ok()
+}
+
 /// protoc's `SimpleDtoa`: the shortest of `%.15g` and `%.17g` that reads
 /// back as the same double.
 fn simple_dtoa(v: f64) -> String {
@@ -1481,11 +1498,13 @@ fn simple_ftoa(v: f32) -> String {
         return if v > 0.0 { "inf" } else { "-inf" }.into();
     }
     let s = format_g(v as f64, 6);
-    if s.parse::<f32>().ok() == Some(v) {
-        s
-    } else {
-        format_g(v as f64, 9)
+    // protoc's round-trip check reads the short form back with strtof,
+    // which reports a subnormal result as a range error: subnormal floats
+    // always get the long form.
+    if (v.is_normal() || v == 0.0) && s.parse::<f32>().ok() == Some(v) {
+        return s;
     }
+    format_g(v as f64, 9)
 }
 
 /// protoc's `CEscape`: C escapes for quotes, backslash and `\n\r\t`, three

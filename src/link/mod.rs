@@ -7,6 +7,7 @@
 //! stripped) or with `--retain_options`.
 
 pub mod dynamic;
+pub mod features;
 pub mod finish;
 pub mod lower;
 pub mod options;
@@ -219,6 +220,7 @@ pub fn link(loaded: &Loaded) -> Linked {
                     },
                     file: fi,
                     file_name: &names[fi],
+                    text: &loaded.files[fi].text,
                     diags: Vec::new(),
                 };
                 // Statements grouped by element, in order of first appearance.

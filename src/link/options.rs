@@ -59,6 +59,8 @@ pub struct Interpreter<'a> {
     /// Index of the file being interpreted in `schema.own`.
     pub file: usize,
     pub file_name: &'a str,
+    /// The file's source text (literal spans index into it).
+    pub text: &'a str,
     pub diags: Vec<Diagnostic>,
 }
 
@@ -409,10 +411,21 @@ impl<'a> Interpreter<'a> {
                 let v = match value {
                     OptionValue::Float { value, .. } => *value,
                     OptionValue::Int(IntLit {
-                        negative, value, ..
+                        negative,
+                        value,
+                        span,
                     }) => {
-                        // Integers too large for 64 bits are still numbers.
-                        let x = value.map_or(f64::INFINITY, |x| x as f64);
+                        // protoc reads a decimal integer too large for
+                        // uint64 as a double (hex and octal ones are
+                        // rejected by the parser).
+                        let x = match value {
+                            Some(x) => *x as f64,
+                            None => self
+                                .text
+                                .get(span.range())
+                                .and_then(crate::link::lower::decimal_as_double)
+                                .unwrap_or(f64::INFINITY),
+                        };
                         if *negative {
                             -x
                         } else {
@@ -674,6 +687,14 @@ impl<'a> Interpreter<'a> {
                 }
             }
             TextValue::Int(i) => {
+                if matches!(ty, Type::TYPE_FLOAT | Type::TYPE_DOUBLE) {
+                    // Text format wants decimal digits for a float field.
+                    let digits = self.text.get(i.span.range()).unwrap_or("");
+                    let digits = digits.trim_start_matches(['-', ' ', '\t', '\n', '\r']);
+                    if digits.len() > 1 && digits.starts_with('0') {
+                        return Err(format!("Expect a decimal number, got: {digits}"));
+                    }
+                }
                 match ty {
                     Type::TYPE_BOOL if i.value == Some(0) || i.value == Some(1) => {
                         ident_value(if i.value == Some(1) { "true" } else { "false" }, i.span)

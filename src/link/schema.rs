@@ -203,8 +203,24 @@ impl SchemaData {
                 None if editions => inherited(|f| f.repeated_packed).unwrap_or(true),
                 None => proto3,
             };
-        let delimited =
-            ty == Type::TYPE_MESSAGE && editions && inherited(|f| f.delimited).unwrap_or(false);
+        // Map fields and the fields of map entries are always
+        // length-prefixed, whatever `message_encoding` says.
+        let is_map_entry = |m: Option<&DescriptorProto>| {
+            m.and_then(|m| m.options.as_ref())
+                .and_then(|o| o.map_entry)
+                .unwrap_or(false)
+        };
+        let map_related = || {
+            let t = field.type_name.as_deref().unwrap_or("");
+            let in_entry = path.len() >= 2
+                && path[path.len() - 2] == 2
+                && is_map_entry(message_at(fd, &path[..path.len() - 2]));
+            in_entry || is_map_entry(self.message(t.strip_prefix('.').unwrap_or(t)).map(|m| m.2))
+        };
+        let delimited = ty == Type::TYPE_MESSAGE
+            && editions
+            && inherited(|f| f.delimited).unwrap_or(false)
+            && !map_related();
         FieldInfo {
             field,
             packed,

@@ -11,11 +11,15 @@ use super::lexer::unescape;
 
 #[derive(Logos, Debug, Clone, Copy, PartialEq)]
 #[logos(skip r"[ \t\n\r\x0B\x0C]+")]
-#[logos(skip r"#[^\n]*")]
 #[logos(skip r"//[^\n]*")]
 enum T {
     #[token("/*", skip_block_comment)]
     BlockComment,
+    // protoc joins the tokens of an aggregate with single spaces before
+    // parsing them as text format, so a `#` comment runs to the end of the
+    // value, not of the line.
+    #[token("#", skip_rest)]
+    HashComment,
     #[regex(r"[A-Za-z_][A-Za-z0-9_]*")]
     Word,
     #[regex(r"0[xX][0-9A-Fa-f]+")]
@@ -62,6 +66,11 @@ fn skip_block_comment(lex: &mut logos::Lexer<T>) -> logos::Skip {
         n += 1;
     }
     lex.bump(n);
+    logos::Skip
+}
+
+fn skip_rest(lex: &mut logos::Lexer<T>) -> logos::Skip {
+    lex.bump(lex.remainder().len());
     logos::Skip
 }
 
