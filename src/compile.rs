@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use crate::descriptor::{encode_to_vec, FileDescriptorProto, FileDescriptorSet};
 use crate::diagnostics::{Diagnostic, Sources};
 use crate::link::finish::strip_for_output;
-use crate::link::link;
+use crate::link::{link, Linked};
 use crate::load::{load, LoadOptions, Loaded};
 
 /// What to compile and how to write it.
@@ -54,6 +54,22 @@ impl Compilation {
 
 /// Compiles `inputs` (paths or virtual names, as on protoc's command line).
 pub fn compile(inputs: &[String], opts: &CompileOptions) -> Compilation {
+    compile_inner(inputs, opts, false).0
+}
+
+/// Like [`compile`], and also hands back the linked files (all of them,
+/// with source info, in the retained-options form) when there were no
+/// errors: what code generators and plugin requests are made from.
+pub fn compile_linked(inputs: &[String], opts: &CompileOptions) -> (Compilation, Option<Linked>) {
+    compile_inner(inputs, opts, true)
+}
+
+fn compile_inner(
+    inputs: &[String],
+    opts: &CompileOptions,
+    keep: bool,
+) -> (Compilation, Option<Linked>) {
+    let mut kept = None;
     let loaded = load(
         inputs,
         &LoadOptions {
@@ -71,7 +87,7 @@ pub fn compile(inputs: &[String], opts: &CompileOptions) -> Compilation {
         }
         if !diagnostics.iter().any(Diagnostic::is_error) {
             let mut linked = linked;
-            if !opts.include_source_info {
+            if !opts.include_source_info && !keep {
                 // Not wanted: drop it before any copy is made.
                 for f in &mut linked.schema.files {
                     f.source_code_info = None;
@@ -92,11 +108,15 @@ pub fn compile(inputs: &[String], opts: &CompileOptions) -> Compilation {
                 }
                 files.push(fd);
             }
+            if keep {
+                kept = Some(linked);
+            }
         }
     }
-    Compilation {
+    let compilation = Compilation {
         loaded,
         files,
         diagnostics,
-    }
+    };
+    (compilation, kept)
 }

@@ -1,6 +1,7 @@
 //! protoforge: a pure-Rust Protocol Buffers schema compiler.
 
 pub mod backend;
+pub mod builder;
 pub mod check;
 pub mod compat;
 pub mod compile;
@@ -9,4 +10,7 @@ pub mod diagnostics;
 pub mod link;
 pub mod load;
 pub mod output;
+pub mod plugin;
 pub mod syntax;
+
+pub use builder::Builder;

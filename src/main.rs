@@ -108,7 +108,7 @@ fn expand_args() -> Result<Vec<String>, String> {
     Ok(out)
 }
 
-fn run_compile(args: CompileArgs) -> ExitCode {
+fn run_compile(args: CompileArgs, mut outputs: protoforge::plugin::Outputs) -> ExitCode {
     if args.files.is_empty() {
         eprintln!("Missing input file.");
         return ExitCode::FAILURE;
@@ -120,7 +120,15 @@ fn run_compile(args: CompileArgs) -> ExitCode {
         include_source_info: args.include_source_info,
         retain_options: args.retain_options,
     };
-    let result = compile(&args.files, &opts);
+    if let Some(out) = &args.rust_out {
+        outputs.push_builtin("rust", out, &args.rust_opt);
+    }
+    // One compilation serves every output.
+    let (result, linked) = if outputs.is_empty() {
+        (compile(&args.files, &opts), None)
+    } else {
+        protoforge::compile::compile_linked(&args.files, &opts)
+    };
     let color = args.error_format == ErrorFormat::Human && std::io::stderr().is_terminal();
     let mut stderr = std::io::stderr().lock();
     let _ = render(
@@ -133,24 +141,20 @@ fn run_compile(args: CompileArgs) -> ExitCode {
     if result.has_errors() {
         return ExitCode::FAILURE;
     }
-    if let Some(out) = &args.descriptor_set_out {
-        if let Err(e) = write_atomic(out, &result.descriptor_set()) {
-            eprintln!("{}: {e}", out.display());
+    if let Some(linked) = &linked {
+        // Generators and plugins first, then the descriptor set, as protoc.
+        let sources = result.sources();
+        let mut report = |d: &[protoforge::diagnostics::Diagnostic]| {
+            let mut err = std::io::stderr().lock();
+            let _ = render(d, &sources, args.error_format, color, &mut err);
+        };
+        if !outputs.run(&result, linked, &mut report, &mut std::io::stderr()) {
             return ExitCode::FAILURE;
         }
     }
-    if let Some(out) = &args.rust_out {
-        let backend = protoforge::backend::rust::RustBackend;
-        let run = protoforge::backend::run_cli(&backend, &args.files, &opts, out, &args.rust_opt);
-        let _ = render(
-            &run.diagnostics,
-            &result.sources(),
-            args.error_format,
-            color,
-            &mut stderr,
-        );
-        if let Some(e) = run.error {
-            eprintln!("--rust_out: {e}");
+    if let Some(out) = &args.descriptor_set_out {
+        if let Err(e) = write_atomic(out, &result.descriptor_set()) {
+            eprintln!("{}: {e}", out.display());
             return ExitCode::FAILURE;
         }
     }
@@ -167,9 +171,17 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    // protoc's dynamic --NAME_out / --NAME_opt / --plugin flags.
+    let (args, outputs) = match protoforge::plugin::take_output_args(args) {
+        Ok(x) => x,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::FAILURE;
+        }
+    };
     let cli = Cli::parse_from(args);
     match cli.command {
-        Command::Compile(a) => run_compile(a),
+        Command::Compile(a) => run_compile(a, outputs),
         Command::Breaking(a) => protoforge::compat::cli::run(a),
     }
 }

@@ -348,10 +348,8 @@ fn option_default_package_filename() {
 }
 
 /// `protoforge compile --rust_out` on the fixture sources gives the same
-/// files as the backend run on protoc's descriptor set. Needs our linker
-/// to match protoc; run with `cargo test -- --ignored cli_rust_out`.
+/// files as the backend run on protoc's descriptor set.
 #[test]
-#[ignore]
 fn cli_rust_out_matches_protoc_descriptors() {
     let dir = tempfile::tempdir().unwrap();
     let root = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/rust");

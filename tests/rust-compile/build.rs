@@ -41,7 +41,12 @@ const FIXTURE_VARIANTS: &[(&str, &[&str])] = &[
 ];
 
 fn generate(pool: &Pool, files: &[String], params: &[Param], dir: &Path) {
-    let out = RustBackend.generate(pool, files, params);
+    // Messages only, as prost-build writes them: service code needs tonic
+    // and is compiled by tests/grpc-compile.
+    let mut params = params.to_vec();
+    params.push(Param::parse("build_server=false"));
+    params.push(Param::parse("build_client=false"));
+    let out = RustBackend.generate(pool, files, &params);
     for d in &out.diagnostics {
         println!("cargo:warning={}: {}", d.code, d.message);
     }

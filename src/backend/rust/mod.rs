@@ -12,13 +12,15 @@
 //! generate correct code or report an error instead.
 //!
 //! proto2 extensions have no representation in prost: they are skipped,
-//! with one warning per run. Services produce nothing here.
+//! with one warning per run. Services become tonic 0.14 client and server
+//! modules (service.rs) unless `build_client` and `build_server` are off.
 
 mod comments;
 pub mod features;
 pub mod ident;
 mod message;
 pub mod options;
+pub mod service;
 
 use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -84,9 +86,13 @@ pub fn generate(pool: &Pool, files_to_generate: &[String], opts: &Options, out: 
         let file = &pool.files[fi];
         let segments = ident::package_segments(file.package());
         let mut g = message::FileGen::new(&ctx, file);
-        let tokens = g.file();
+        let mut tokens = g.file();
         extensions += g.extensions;
         out.diagnostics.append(&mut g.diagnostics);
+        // gRPC services (service.rs), after the file's messages and enums.
+        let (services, mut diagnostics) = service::file_services(&ctx, file);
+        tokens.extend(services);
+        out.diagnostics.append(&mut diagnostics);
         if !tokens.is_empty() {
             modules.entry(segments).or_default().extend(tokens);
         }

@@ -101,6 +101,8 @@ pub struct Options {
     pub compile_well_known_types: bool,
     /// File name (without `.rs`) for files without a package; `_` by default.
     pub default_package_filename: String,
+    /// gRPC service code (service.rs).
+    pub services: ServiceOptions,
 }
 
 fn flag(p: &Param) -> Result<bool, String> {
@@ -212,6 +214,8 @@ impl Options {
                 }
                 self.default_package_filename = v.to_string();
             }
+            // gRPC services (service.rs)
+            key if ServiceOptions::KEYS.contains(&key) => self.services.apply(p)?,
             other => return Err(format!("unknown Rust backend option \"{other}\"")),
         }
         Ok(())
@@ -233,6 +237,98 @@ impl Options {
         }
     }
 }
+
+// ---- gRPC service parameters (service.rs) ----
+
+/// Parameters of the gRPC service code, named as tonic-prost-build's
+/// `Builder` methods. Attribute paths match fully-qualified names the way
+/// the other path parameters do: `server_attribute`, `client_attribute`
+/// and `trait_attribute` match the service (`.pkg.Service`, `Service`,
+/// `.`), `server_mod_attribute` and `client_mod_attribute` its package
+/// (`.pkg`, `.`).
+#[derive(Clone, Debug)]
+pub struct ServiceOptions {
+    pub build_server: bool,
+    pub build_client: bool,
+    /// `Client::connect`, which needs tonic's `transport` feature.
+    pub build_transport: bool,
+    /// Attributes on the `<Service>Server` struct.
+    pub server_attributes: PathMap<String>,
+    /// Attributes on the `<snake>_server` module.
+    pub server_mod_attributes: PathMap<String>,
+    /// Attributes on the `<Service>` trait.
+    pub trait_attributes: PathMap<String>,
+    /// Attributes on the `<Service>Client` struct.
+    pub client_attributes: PathMap<String>,
+    /// Attributes on the `<snake>_client` module.
+    pub client_mod_attributes: PathMap<String>,
+    /// Trait methods answer `UNIMPLEMENTED` unless overridden (and server
+    /// streams are `BoxStream`s).
+    pub generate_default_stubs: bool,
+    /// Trait methods take `self: Arc<Self>`.
+    pub use_arc_self: bool,
+    /// The codec type, `tonic_prost::ProstCodec` by default.
+    pub codec_path: String,
+}
+
+impl Default for ServiceOptions {
+    fn default() -> Self {
+        ServiceOptions {
+            build_server: true,
+            build_client: true,
+            build_transport: true,
+            server_attributes: PathMap::default(),
+            server_mod_attributes: PathMap::default(),
+            trait_attributes: PathMap::default(),
+            client_attributes: PathMap::default(),
+            client_mod_attributes: PathMap::default(),
+            generate_default_stubs: false,
+            use_arc_self: false,
+            codec_path: "tonic_prost::ProstCodec".to_string(),
+        }
+    }
+}
+
+impl ServiceOptions {
+    pub const KEYS: &'static [&'static str] = &[
+        "build_server",
+        "build_client",
+        "build_transport",
+        "server_attribute",
+        "server_mod_attribute",
+        "trait_attribute",
+        "client_attribute",
+        "client_mod_attribute",
+        "generate_default_stubs",
+        "use_arc_self",
+        "codec_path",
+    ];
+
+    fn apply(&mut self, p: &Param) -> Result<(), String> {
+        match p.key.as_str() {
+            "build_server" => self.build_server = flag(p)?,
+            "build_client" => self.build_client = flag(p)?,
+            "build_transport" => self.build_transport = flag(p)?,
+            "generate_default_stubs" => self.generate_default_stubs = flag(p)?,
+            "use_arc_self" => self.use_arc_self = flag(p)?,
+            "codec_path" => self.codec_path = value(p)?.to_string(),
+            key => {
+                let (path, a) = path_and_text(p)?;
+                let map = match key {
+                    "server_attribute" => &mut self.server_attributes,
+                    "server_mod_attribute" => &mut self.server_mod_attributes,
+                    "trait_attribute" => &mut self.trait_attributes,
+                    "client_attribute" => &mut self.client_attributes,
+                    _ => &mut self.client_mod_attributes,
+                };
+                map.push(path, a.to_string());
+            }
+        }
+        Ok(())
+    }
+}
+
+// ---- end of gRPC service parameters ----
 
 #[cfg(test)]
 mod tests {
