@@ -99,32 +99,7 @@ fn lower_resolve(loaded: &Loaded) -> (SchemaData, Spans, Pending, Vec<Diagnostic
     let symbols = Symbols::build(&files, &deps, &option_deps);
     let names: Vec<String> = loaded.files.iter().map(|f| f.name.clone()).collect();
     for d in &symbols.duplicates {
-        let here = &names[d.second.file];
-        let span = spans[d.second.file]
-            .get(&d.second.path)
-            .copied()
-            .unwrap_or_default();
-        let message = if d.first.file == d.second.file {
-            format!("\"{}\" is already defined.", d.name)
-        } else {
-            format!(
-                "\"{}\" is already defined in file \"{}\".",
-                d.name, names[d.first.file]
-            )
-        };
-        let first_span = spans[d.first.file]
-            .get(&d.first.path)
-            .copied()
-            .unwrap_or_default();
-        diags.push(
-            Diagnostic::error("duplicate-symbol", message)
-                .at(here, span.range(), "defined again here")
-                .with_secondary(
-                    &names[d.first.file],
-                    first_span.range(),
-                    "first defined here",
-                ),
-        );
+        diags.extend(duplicate_diagnostics(d, &names, &spans, &files));
     }
     let span_refs: Vec<&HashMap<Vec<i32>, Span>> = spans.iter().collect();
     diags.extend(resolve::resolve_all(
@@ -133,6 +108,103 @@ fn lower_resolve(loaded: &Loaded) -> (SchemaData, Spans, Pending, Vec<Diagnostic
     let pending_refs: Vec<&[PendingOption]> = pending.iter().map(Vec::as_slice).collect();
     let schema = SchemaData::new(files, symbols, &pending_refs);
     (schema, spans, pending, diags)
+}
+
+/// protoc's report of a name defined twice, at the second definition's name.
+fn duplicate_diagnostics(
+    d: &symbols::Duplicate,
+    names: &[String],
+    spans: &Spans,
+    files: &[FileDescriptorProto],
+) -> Vec<Diagnostic> {
+    use crate::descriptor::pool::{message_at, SymbolKind};
+    let name_span = |e: &symbols::Entry| {
+        let s = &spans[e.file];
+        s.get(&[&e.path[..], &[1]].concat())
+            .or_else(|| s.get(&e.path))
+            .copied()
+    };
+    let here = &names[d.second.file];
+    let span = name_span(&d.second);
+    // A map's entry message has no place in the source: protoc names only
+    // the file, then blames the map's message.
+    let is_map_entry = |e: &symbols::Entry| {
+        e.kind == SymbolKind::Message
+            && message_at(&files[e.file], &e.path)
+                .and_then(|m| m.options.as_ref())
+                .and_then(|o| o.map_entry)
+                .unwrap_or(false)
+    };
+    let (scope, short) = match d.name.rsplit_once('.') {
+        Some((scope, short)) => (scope, short),
+        None => ("", d.name.as_str()),
+    };
+    let message = if d.first.file != d.second.file {
+        if d.first.kind == SymbolKind::Package {
+            format!(
+                "\"{}\" is already defined (as something other than a package) in file \"{}\".",
+                d.name, names[d.first.file]
+            )
+        } else {
+            format!(
+                "\"{}\" is already defined in file \"{}\".",
+                d.name, names[d.first.file]
+            )
+        }
+    } else if scope.is_empty() {
+        format!("\"{short}\" is already defined.")
+    } else {
+        format!("\"{short}\" is already defined in \"{scope}\".")
+    };
+    let mut first = Diagnostic::error("duplicate-symbol", message.clone());
+    if let Some(span) = span {
+        first = first.at(here, span.range(), "defined again here");
+    } else {
+        first.message = format!("{here}: {message}");
+    }
+    if let Some(s) = name_span(&d.first) {
+        first = first.with_secondary(&names[d.first.file], s.range(), "first defined here");
+    }
+    let mut out = vec![first];
+    let entry = [&d.second, &d.first].into_iter().find(|e| is_map_entry(e));
+    if let Some(entry) = entry {
+        let other = if std::ptr::eq(entry, &d.second) {
+            &d.first
+        } else {
+            &d.second
+        };
+        let parent = &entry.path[..entry.path.len().saturating_sub(2)];
+        let at = spans[entry.file]
+            .get(&[parent, &[1]].concat())
+            .copied()
+            .unwrap_or_default();
+        let what = match other.kind {
+            SymbolKind::Field => "field",
+            SymbolKind::Enum => "enum",
+            SymbolKind::Oneof => "oneof",
+            SymbolKind::Extension => "extension",
+            _ => "nested message type",
+        };
+        out.push(
+            Diagnostic::error(
+                "map-entry-conflict",
+                format!("Expanded map entry type {short} conflicts with an existing {what}."),
+            )
+            .at(&names[entry.file], at.range(), ""),
+        );
+    }
+    if d.second.kind == SymbolKind::EnumValue && d.first.file == d.second.file {
+        out.push(Diagnostic::error(
+            "enum-value-scope",
+            format!(
+                "Note that enum values use C++ scoping rules, meaning that enum values are siblings of their type, not \
+                 children of it.  Therefore, \"{short}\" must be unique within \"{scope}\", not just within \"{}\".",
+                d.enum_name.as_deref().unwrap_or("")
+            ),
+        )
+        .at(here, span.unwrap_or_default().range(), ""));
+    }
+    out
 }
 
 /// Full names of every element of a file that can carry options, keyed by

@@ -34,6 +34,8 @@ pub struct Duplicate {
     pub name: String,
     pub first: Entry,
     pub second: Entry,
+    /// For an enum value defined twice: the (short) name of its enum.
+    pub enum_name: Option<String>,
 }
 
 /// All names of a compilation.
@@ -125,6 +127,7 @@ impl Symbols {
         match self.entries.get(name) {
             Some(e) if e.kind == SymbolKind::Package => {}
             Some(e) => self.duplicates.push(Duplicate {
+                enum_name: None,
                 name: name.to_string(),
                 first: e.clone(),
                 second: Entry {
@@ -150,6 +153,7 @@ impl Symbols {
         let entry = Entry { kind, file, path };
         match self.entries.get(&name) {
             Some(first) => self.duplicates.push(Duplicate {
+                enum_name: None,
                 name,
                 first: first.clone(),
                 second: entry,
@@ -190,12 +194,16 @@ impl Symbols {
         self.add(join(scope, e.name()), SymbolKind::Enum, file, path.clone());
         for (i, v) in e.value.iter().enumerate() {
             // C++ scoping: values are siblings of their enum.
+            let before = self.duplicates.len();
             self.add(
                 join(scope, v.name()),
                 SymbolKind::EnumValue,
                 file,
                 [&path[..], &[2, i as i32]].concat(),
             );
+            if let Some(d) = self.duplicates.get_mut(before) {
+                d.enum_name = Some(e.name().to_string());
+            }
         }
     }
 
