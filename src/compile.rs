@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use crate::descriptor::{encode_to_vec, FileDescriptorProto, FileDescriptorSet};
 use crate::diagnostics::{Diagnostic, Sources};
 use crate::link::finish::strip_for_output;
-use crate::link::{link, Linked};
+use crate::link::{link_with, Linked};
 use crate::load::{load, LoadOptions, Loaded};
 
 /// What to compile and how to write it.
@@ -80,7 +80,7 @@ fn compile_inner(
     let mut diagnostics = loaded.diagnostics.clone();
     let mut files = Vec::new();
     if !loaded.has_errors() {
-        let linked = link(&loaded);
+        let linked = link_with(&loaded, opts.include_source_info || keep);
         diagnostics.extend(linked.diagnostics.iter().cloned());
         if !diagnostics.iter().any(Diagnostic::is_error) {
             diagnostics.extend(crate::check::run(&loaded, &linked));
@@ -94,8 +94,12 @@ fn compile_inner(
                 }
             }
             let schema = linked.combined();
+            let mut is_input = vec![false; loaded.files.len()];
+            for &i in &loaded.inputs {
+                is_input[i] = true;
+            }
             for &i in &loaded.order {
-                if !opts.include_imports && !loaded.inputs.contains(&i) {
+                if !opts.include_imports && !is_input[i] {
                     continue;
                 }
                 let mut fd = if opts.retain_options {

@@ -105,12 +105,18 @@ pub struct Lowered {
 
 /// Lowers one parsed file.
 pub fn lower(file: &SourceFile) -> Lowered {
+    lower_with(file, true)
+}
+
+/// Lowers one parsed file; without `source_info`, `proto.source_code_info`
+/// holds no locations (the span map is built all the same).
+pub fn lower_with(file: &SourceFile, source_info: bool) -> Lowered {
     let mut l = Lowerer {
         name: &file.name,
         text: &file.text,
         syntax: Syntax::Proto2,
         edition: None,
-        info: SourceInfoBuilder::new(&file.text),
+        info: SourceInfoBuilder::with_recording(&file.text, source_info),
         options: Vec::new(),
         diags: Vec::new(),
     };

@@ -20,7 +20,7 @@ use std::collections::HashMap;
 
 use rayon::prelude::*;
 
-use self::lower::{lower, OptionsKind, PendingOption};
+use self::lower::{OptionsKind, PendingOption};
 use self::options::{Interpreted, Interpreter};
 use self::schema::{Combined, SchemaData};
 use self::symbols::Symbols;
@@ -53,7 +53,7 @@ impl Linked {
 /// Lowers and resolves the files of `loaded` (no option interpretation):
 /// enough to serve as a schema.
 pub fn lower_and_resolve(loaded: &Loaded) -> SchemaData {
-    let (schema, _, _, _) = lower_resolve(loaded);
+    let (schema, _, _, _) = lower_resolve(loaded, false);
     schema
 }
 
@@ -62,8 +62,15 @@ type Spans = Vec<HashMap<Vec<i32>, Span>>;
 /// One file's interpreted options (element path, kind, records) and diagnostics.
 type FileOptionsResult = (Vec<(Vec<i32>, OptionsKind, Interpreted)>, Vec<Diagnostic>);
 
-fn lower_resolve(loaded: &Loaded) -> (SchemaData, Spans, Pending, Vec<Diagnostic>) {
-    let lowered: Vec<_> = loaded.files.par_iter().map(lower).collect();
+fn lower_resolve(
+    loaded: &Loaded,
+    source_info: bool,
+) -> (SchemaData, Spans, Pending, Vec<Diagnostic>) {
+    let lowered: Vec<_> = loaded
+        .files
+        .par_iter()
+        .map(|f| lower::lower_with(f, source_info))
+        .collect();
     let mut files = Vec::with_capacity(lowered.len());
     let mut spans = Vec::with_capacity(lowered.len());
     let mut pending = Vec::with_capacity(lowered.len());
@@ -278,7 +285,13 @@ fn element_names(fd: &FileDescriptorProto) -> HashMap<Vec<i32>, String> {
 
 /// Links every file of `loaded`: lower, resolve, interpret options.
 pub fn link(loaded: &Loaded) -> Linked {
-    let (mut schema, spans, pending, mut diagnostics) = lower_resolve(loaded);
+    link_with(loaded, true)
+}
+
+/// Like [`link`]; without `source_info` the files carry no source locations
+/// (cheaper when nobody asked for them).
+pub fn link_with(loaded: &Loaded, source_info: bool) -> Linked {
+    let (mut schema, spans, pending, mut diagnostics) = lower_resolve(loaded, source_info);
     let names: Vec<String> = loaded.files.iter().map(|f| f.name.clone()).collect();
     if !diagnostics.iter().any(Diagnostic::is_error) {
         let builtin = schema::builtin();

@@ -69,6 +69,8 @@ impl<'a> LineIndex<'a> {
 /// Collects locations in the order they are added.
 pub struct SourceInfoBuilder<'a> {
     index: LineIndex<'a>,
+    /// Whether locations are kept; without, only the span map is built.
+    record: bool,
     locations: Vec<Location>,
     /// Descriptor path to the byte span of its first location.
     spans: HashMap<Vec<i32>, Span>,
@@ -76,7 +78,14 @@ pub struct SourceInfoBuilder<'a> {
 
 impl<'a> SourceInfoBuilder<'a> {
     pub fn new(text: &'a str) -> Self {
+        Self::with_recording(text, true)
+    }
+
+    /// A builder that keeps locations only when `record` is set (the span
+    /// map is always built: diagnostics need it).
+    pub fn with_recording(text: &'a str, record: bool) -> Self {
         SourceInfoBuilder {
+            record,
             index: LineIndex::new(text),
             locations: Vec::new(),
             spans: HashMap::new(),
@@ -100,6 +109,10 @@ impl<'a> SourceInfoBuilder<'a> {
     /// Records a location, with the comments of its declaration when given;
     /// returns its index.
     pub fn add_with(&mut self, path: &[i32], span: Span, comments: Option<&Comments>) -> usize {
+        if !self.record {
+            self.spans.entry(path.to_vec()).or_insert(span);
+            return usize::MAX;
+        }
         let mut loc = Location {
             path: path.to_vec(),
             span: self.index.span(span),
@@ -118,6 +131,10 @@ impl<'a> SourceInfoBuilder<'a> {
     /// Records a location whose span is `at` to the very start of the
     /// text (`end_at_origin`), the span protoc gives a file with no tokens.
     pub fn add_raw(&mut self, path: &[i32], at: Span, end_at_origin: bool) -> usize {
+        if !self.record {
+            self.spans.entry(path.to_vec()).or_insert(at);
+            return usize::MAX;
+        }
         let (l, c) = self.index.line_col(at.start as usize);
         let span = match (end_at_origin, l) {
             (true, 0) => vec![0, c, 0],
