@@ -1,6 +1,6 @@
 //! The `protoforge` command line.
 
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -75,6 +75,10 @@ struct CompileArgs {
     )]
     rust_opt: Vec<String>,
 
+    /// Treat warnings as errors: exit 1 and write nothing when any is reported.
+    #[arg(long = "fatal_warnings", visible_alias = "fatal-warnings")]
+    fatal_warnings: bool,
+
     /// How to print diagnostics.
     #[arg(
         long = "error-format",
@@ -138,7 +142,29 @@ fn run_compile(args: CompileArgs, mut outputs: protoforge::plugin::Outputs) -> E
         color,
         &mut stderr,
     );
+    let errors = protoforge::diagnostics::count_errors(&result.diagnostics);
+    let warnings = protoforge::diagnostics::count_warnings(&result.diagnostics);
+    // protoc prints no summary; the gcc, json and github formats stay
+    // machine-readable, the human one ends with a count.
+    if args.error_format == ErrorFormat::Human && errors + warnings > 0 {
+        let plural = |n: usize, w: &str| format!("{n} {w}{}", if n == 1 { "" } else { "s" });
+        let _ = writeln!(
+            stderr,
+            "{}, {}{}",
+            plural(errors, "error"),
+            plural(warnings, "warning"),
+            if errors > 0 {
+                "; nothing was written"
+            } else {
+                ""
+            }
+        );
+    }
     if result.has_errors() {
+        return ExitCode::FAILURE;
+    }
+    if args.fatal_warnings && warnings > 0 {
+        eprintln!("Warnings are errors (--fatal_warnings); nothing was written.");
         return ExitCode::FAILURE;
     }
     if let Some(linked) = &linked {

@@ -1,8 +1,8 @@
-//! The check stage against protoc 35.1, over `fixtures/check/<family>/`.
+//! The check stage against protoc 35.1, over `fixtures/errors/<family>/`.
 //!
 //! Every top-level `X.proto` of a family directory is compiled with that
 //! directory as the include root (files in subdirectories are only imported).
-//! protoc's output for it, recorded by `fixtures/check/protoc-expected.sh`,
+//! protoc's output for it, recorded by `fixtures/errors/protoc-expected.sh`,
 //! is in `X.expected-protoc`; our `--error-format gcc` output must equal it
 //! line for line, with one allowance: where protoc prints a diagnostic with
 //! no position (`file: message`), ours may carry one (`file:line:col:
@@ -34,12 +34,12 @@ const KNOWN: &[(&str, &str)] = &[
 ];
 
 fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/check")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/errors")
 }
 
 fn families() -> Vec<String> {
     let mut out: Vec<String> = std::fs::read_dir(root())
-        .expect("fixtures/check")
+        .expect("fixtures/errors")
         .filter_map(|e| {
             let e = e.ok()?;
             e.file_type()

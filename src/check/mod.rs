@@ -1,7 +1,7 @@
 //! Stage 4: protoc's validation rules over linked descriptors.
 //!
 //! Each family of rules lives in its own file; every rule has an id (the
-//! diagnostic code), a fixture under `fixtures/check/<family>/` that makes it
+//! diagnostic code), a fixture under `fixtures/errors/<family>/` that makes it
 //! fire and a twin that keeps it quiet.
 //!
 //! protoc builds one file at a time, dependencies first, in phases; later

@@ -40,6 +40,9 @@ pub struct Ctx<'a> {
     /// Set once a syntax error is reported: recovered errors that follow are
     /// only kept when they start past the last reported one.
     last_error_end: RefCell<Option<u32>>,
+    /// Regions protoc would skip after a syntax error (start, end): checks
+    /// on what was parsed there are not reported.
+    skipped: RefCell<Vec<(u32, u32)>>,
 }
 
 impl<'a> Ctx<'a> {
@@ -257,11 +260,12 @@ impl<'a> Ctx<'a> {
         }
         // Like protoc, skip the rest of the statement: errors inside it are
         // consequences of this one.
-        *last = Some(
-            self.statement_end(span.start as usize)
-                .max(span.end.max(span.start + 1)),
-        );
+        let end = self
+            .statement_end(span.start as usize)
+            .max(span.end.max(span.start + 1));
+        *last = Some(end);
         drop(last);
+        self.skipped.borrow_mut().push((span.start, end));
         self.error(span, message);
         if let Some(m) = extra {
             self.error(span, m);
@@ -488,6 +492,7 @@ pub fn parse(name: &str, text: &str) -> ParseResult {
         toks: &tokens.toks,
         diags: RefCell::new(Vec::new()),
         last_error_end: RefCell::new(None),
+        skipped: RefCell::new(Vec::new()),
     };
     let stream = tokens
         .toks
@@ -508,9 +513,19 @@ pub fn parse(name: &str, text: &str) -> ParseResult {
         .zip(diagnostics)
         .map(|(e, d)| (e.tok, 0, d))
         .collect();
+    let skipped = ctx.skipped.take();
     let mut later = ctx.diags.into_inner();
-    check_message_depth(name, &file, &mut later);
-    later.extend(super::validate::validate(name, &file, &tokens.toks));
+    let mut checks = Vec::new();
+    check_message_depth(name, &file, &mut checks);
+    checks.extend(super::validate::validate(name, &file, &tokens.toks));
+    checks.retain(|d| {
+        let at = d
+            .primary
+            .as_ref()
+            .map_or(0, |p| p.location.span.start as u32);
+        !skipped.iter().any(|&(a, b)| at >= a && at < b)
+    });
+    later.extend(checks);
     for d in later {
         let at = d
             .primary
