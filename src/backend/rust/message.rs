@@ -1,6 +1,7 @@
 //! Rust items for one .proto file: message structs, oneof enums, enums,
 //! and the nested modules holding what a message declares.
 
+use super::Emit;
 use crate::syntax::lexer::unescape_c;
 use std::collections::HashMap;
 
@@ -89,6 +90,14 @@ fn scalar_rust(t: Type) -> Option<&'static str> {
     })
 }
 
+impl super::Emit for FileGen<'_, '_> {
+    fn error(&mut self, msg: String) {
+        let name = self.file.name().to_string();
+        self.diagnostics
+            .push(Diagnostic::error("rust-codegen", format!("{name}: {msg}")));
+    }
+}
+
 impl<'c, 'a> FileGen<'c, 'a> {
     pub fn new(ctx: &'c Context<'a>, file: &'a FileDescriptorProto) -> Self {
         let mut locations = HashMap::new();
@@ -105,35 +114,6 @@ impl<'c, 'a> FileGen<'c, 'a> {
             diagnostics: Vec::new(),
             extensions: 0,
         }
-    }
-
-    fn error(&mut self, msg: String) {
-        let name = self.file.name().to_string();
-        self.diagnostics
-            .push(Diagnostic::error("rust-codegen", format!("{name}: {msg}")));
-    }
-
-    /// Parses Rust source text into tokens; reports what does not parse.
-    fn tokens(&mut self, text: &str, what: &str) -> TokenStream {
-        match text.parse::<TokenStream>() {
-            Ok(t) => t,
-            Err(e) => {
-                self.error(format!("{what} is not valid Rust ({e}): {text}"));
-                TokenStream::new()
-            }
-        }
-    }
-
-    /// An identifier (plain or raw), checked before it becomes tokens.
-    fn ident(&mut self, name: &str) -> TokenStream {
-        let bare = name.strip_prefix("r#").unwrap_or(name);
-        let ok = bare.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
-            && bare.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
-        if !ok {
-            self.error(format!("\"{name}\" cannot be a Rust identifier"));
-            return TokenStream::new();
-        }
-        self.tokens(name, "identifier")
     }
 
     /// A Rust path or type (`super::foo::Bar`, `::prost_types::Any`, `()`).

@@ -526,6 +526,35 @@ fn add_edges(edges: &mut HashMap<String, Vec<String>>, scope: &Scope, m: &Descri
     }
 }
 
+/// Turning text into tokens, with problems reported as diagnostics; shared
+/// by the message and service generators.
+trait Emit {
+    fn error(&mut self, msg: String);
+
+    /// Rust source text as tokens; what does not parse is reported.
+    fn tokens(&mut self, text: &str, what: &str) -> TokenStream {
+        match text.parse::<TokenStream>() {
+            Ok(t) => t,
+            Err(e) => {
+                self.error(format!("{what} is not valid Rust ({e}): {text}"));
+                TokenStream::new()
+            }
+        }
+    }
+
+    /// An identifier (plain or raw), checked before it becomes tokens.
+    fn ident(&mut self, name: &str) -> TokenStream {
+        let bare = name.strip_prefix("r#").unwrap_or(name);
+        let ok = bare.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+            && bare.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+        if !ok {
+            self.error(format!("\"{name}\" cannot be a Rust identifier"));
+            return TokenStream::new();
+        }
+        self.tokens(name, "identifier")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -26,6 +26,7 @@
 //! warning (`<method>Stream` for an RPC named in snake_case) we add
 //! `#[allow(non_camel_case_types)]`.
 
+use super::Emit;
 use std::collections::HashMap;
 
 use proc_macro2::TokenStream;
@@ -76,6 +77,14 @@ pub struct ServiceGen<'c, 'a> {
     pub diagnostics: Vec<Diagnostic>,
 }
 
+impl super::Emit for ServiceGen<'_, '_> {
+    fn error(&mut self, msg: String) {
+        let name = self.file.name().to_string();
+        self.diagnostics
+            .push(Diagnostic::error("rust-codegen", format!("{name}: {msg}")));
+    }
+}
+
 impl<'c, 'a> ServiceGen<'c, 'a> {
     pub fn new(ctx: &'c Context<'a>, file: &'a FileDescriptorProto) -> Self {
         let mut locations = HashMap::new();
@@ -95,36 +104,6 @@ impl<'c, 'a> ServiceGen<'c, 'a> {
             locations,
             diagnostics: Vec::new(),
         }
-    }
-
-    fn error(&mut self, msg: String) {
-        let name = self.file.name().to_string();
-        self.diagnostics
-            .push(Diagnostic::error("rust-codegen", format!("{name}: {msg}")));
-    }
-
-    /// Rust source text as tokens; what does not parse is reported.
-    fn tokens(&mut self, text: &str, what: &str) -> TokenStream {
-        match text.parse::<TokenStream>() {
-            Ok(t) => t,
-            Err(e) => {
-                self.error(format!("{what} is not valid Rust ({e}): {text}"));
-                TokenStream::new()
-            }
-        }
-    }
-
-    /// An identifier made by us from protobuf names (always word
-    /// characters, possibly raw).
-    fn ident(&mut self, name: &str) -> TokenStream {
-        let bare = name.strip_prefix("r#").unwrap_or(name);
-        let ok = bare.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
-            && bare.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
-        if !ok {
-            self.error(format!("\"{name}\" cannot be a Rust identifier"));
-            return TokenStream::new();
-        }
-        self.tokens(name, "identifier")
     }
 
     fn attrs(&mut self, map: &PathMap<String>, fq: &str) -> TokenStream {
