@@ -12,23 +12,6 @@ use super::getters::*;
 use super::walk::Elem;
 use super::Cx;
 
-/// `foo_bar` → `FooBar`, as protoc names map entries.
-fn camel_upper(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    let mut upper = true;
-    for c in s.chars() {
-        if c == '_' {
-            upper = true;
-        } else if upper {
-            out.push(c.to_ascii_uppercase());
-            upper = false;
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
-
 pub(crate) fn validate(cx: &mut Cx<'_>, i: usize) {
     let Elem::Field(f, container) = cx.items[i].elem else {
         return;
@@ -124,7 +107,7 @@ fn well_formed(
         || !entry.nested_type.is_empty()
         || !entry.enum_type.is_empty()
         || entry.field.len() != 2
-        || entry.name() != format!("{}Entry", camel_upper(field_name))
+        || entry.name() != crate::link::lower::map_entry_name(field_name)
         || parent != containing
     {
         return false;

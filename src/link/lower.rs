@@ -1406,8 +1406,8 @@ fn synthetic_oneofs(msg: &mut DescriptorProto) {
     }
 }
 
-/// `foo_bar` → `FooBarEntry`.
-fn map_entry_name(field: &str) -> String {
+/// `foo_bar` → `FooBarEntry`: the name protoc gives a map field's entry.
+pub fn map_entry_name(field: &str) -> String {
     let mut out = String::with_capacity(field.len() + 5);
     let mut upper = true;
     for c in field.chars() {
