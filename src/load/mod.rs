@@ -128,11 +128,14 @@ fn valid_virtual(name: &str) -> bool {
 enum Found {
     Disk(PathBuf),
     Builtin(&'static str),
+    Memory(Arc<str>),
 }
 
 struct Resolver<'a> {
     opts: &'a LoadOptions,
     roots: Vec<(PathBuf, String)>,
+    /// Files held in memory (virtual name, text), found before any root.
+    memory: HashMap<String, Arc<str>>,
 }
 
 /// Loads built-in files only (no include roots, not even the current
@@ -145,8 +148,35 @@ pub fn load_builtin(names: &[&str]) -> Loaded {
     let resolver = Resolver {
         opts: &opts,
         roots: Vec::new(),
+        memory: HashMap::new(),
     };
     let names: Vec<String> = names.iter().map(|s| s.to_string()).collect();
+    load_with(&resolver, names, Loaded::default())
+}
+
+/// Loads files held in memory, `(virtual name, text)`, with no include
+/// roots at all (the file system is never read); `inputs` are virtual
+/// names. With `builtin_wkt`, imports of the well-known types are served
+/// from the built-in copies. Used by the fuzz targets and by tests.
+pub fn load_in_memory(files: &[(&str, &str)], inputs: &[&str], builtin_wkt: bool) -> Loaded {
+    let opts = LoadOptions {
+        roots: Vec::new(),
+        builtin_wkt,
+    };
+    let resolver = Resolver {
+        opts: &opts,
+        roots: Vec::new(),
+        memory: files
+            .iter()
+            .map(|(n, t)| (n.to_string(), Arc::from(*t)))
+            .collect(),
+    };
+    let mut names: Vec<String> = Vec::new();
+    for n in inputs {
+        if !names.iter().any(|x| x == n) {
+            names.push(n.to_string());
+        }
+    }
     load_with(&resolver, names, Loaded::default())
 }
 
@@ -164,7 +194,11 @@ impl<'a> Resolver<'a> {
                 (r, canon)
             })
             .collect();
-        Resolver { opts, roots }
+        Resolver {
+            opts,
+            roots,
+            memory: HashMap::new(),
+        }
     }
 
     fn disk_path(root: &Path, name: &str) -> PathBuf {
@@ -177,6 +211,9 @@ impl<'a> Resolver<'a> {
 
     /// Finds a virtual name: the first root that has it, then the built-ins.
     fn find(&self, name: &str) -> Option<Found> {
+        if let Some(t) = self.memory.get(name) {
+            return Some(Found::Memory(t.clone()));
+        }
         if valid_virtual(name) {
             for (root, _) in &self.roots {
                 let p = Self::disk_path(root, name);
@@ -247,6 +284,7 @@ struct Parsed {
 fn read_and_parse(resolver: &Resolver<'_>, name: &str) -> Option<Parsed> {
     let (path, text): (Option<PathBuf>, Arc<str>) = match resolver.find(name)? {
         Found::Builtin(t) => (None, Arc::from(t)),
+        Found::Memory(t) => (None, t),
         Found::Disk(p) => {
             let mut diagnostics = Vec::new();
             let bytes = match std::fs::metadata(&p) {
@@ -274,23 +312,20 @@ fn read_and_parse(resolver: &Resolver<'_>, name: &str) -> Option<Parsed> {
                     diagnostics,
                 });
             };
-            let text = match String::from_utf8(bytes) {
-                Ok(s) => s,
-                Err(e) => {
-                    let at = e.utf8_error().valid_up_to();
-                    let s = String::from_utf8_lossy(e.as_bytes()).into_owned();
-                    diagnostics.push(
-                        Diagnostic::error("invalid-utf8", "File is not valid UTF-8.").at(
+            let (text, invalid) = decode_utf8(bytes);
+            let text: Arc<str> = Arc::from(text);
+            let r = parse(name, &text);
+            if let Some(at) = invalid_outside_comments(&text, &invalid) {
+                diagnostics.push(
+                    Diagnostic::error("invalid-utf8", "File is not valid UTF-8.")
+                        .at(
                             name,
                             at..at + 1,
                             "this byte does not start a valid UTF-8 sequence",
-                        ),
-                    );
-                    s
-                }
-            };
-            let text: Arc<str> = Arc::from(text);
-            let r = parse(name, &text);
+                        )
+                        .with_note("bytes that are not UTF-8 are only accepted inside comments"),
+                );
+            }
             diagnostics.extend(r.diagnostics);
             return Some(Parsed {
                 name: name.to_string(),
@@ -308,6 +343,45 @@ fn read_and_parse(resolver: &Resolver<'_>, name: &str) -> Option<Parsed> {
         text,
         ast: r.file,
         diagnostics: r.diagnostics,
+    })
+}
+
+/// Text from bytes: every byte that is not part of valid UTF-8 becomes one
+/// U+FFFD. Also returns where those replacements start in the text.
+fn decode_utf8(bytes: Vec<u8>) -> (String, Vec<usize>) {
+    let bytes = match String::from_utf8(bytes) {
+        Ok(s) => return (s, Vec::new()),
+        Err(e) => e.into_bytes(),
+    };
+    let mut text = String::with_capacity(bytes.len() + 16);
+    let mut invalid = Vec::new();
+    for chunk in bytes.utf8_chunks() {
+        text.push_str(chunk.valid());
+        for _ in chunk.invalid() {
+            invalid.push(text.len());
+            text.push(char::REPLACEMENT_CHARACTER);
+        }
+    }
+    (text, invalid)
+}
+
+/// protoc reads bytes, and any byte goes in a comment; protoforge reads
+/// text. A byte that was not UTF-8 is harmless inside a comment (only the
+/// comment's text in source info changes); in a string literal it would
+/// change a value, and elsewhere it is an error anyway. Returns the first
+/// replacement that lies inside a token, if any.
+fn invalid_outside_comments(text: &str, invalid: &[usize]) -> Option<usize> {
+    if invalid.is_empty() {
+        return None;
+    }
+    // A file with this many errors reports the bad bytes anyway.
+    let toks =
+        crate::syntax::lexer::tokenize_limited(text, crate::syntax::parser::MAX_ERRORS_PER_FILE)
+            .toks;
+    invalid.iter().copied().find(|&at| {
+        // The last token starting at or before `at`.
+        let i = toks.partition_point(|(_, s)| s.start as usize <= at);
+        i > 0 && (toks[i - 1].1.end as usize) > at
     })
 }
 

@@ -51,18 +51,25 @@ fn scan_string(lex: &mut logos::Lexer<Raw>, quote: u8) {
     bump_chars(lex, i);
 }
 
+/// Comments end at a NUL byte too: protoc's scanner takes it for the end
+/// of the text, then complains about it and reads on after it.
 fn scan_line_comment(lex: &mut logos::Lexer<Raw>) {
     let rest = lex.remainder().as_bytes();
-    let n = rest
-        .iter()
-        .position(|&c| c == b'\n')
-        .map_or(rest.len(), |p| p + 1);
+    let n = match rest.iter().position(|&c| c == b'\n' || c == 0) {
+        Some(p) if rest[p] == 0 => p,
+        Some(p) => p + 1,
+        None => rest.len(),
+    };
     bump_chars(lex, n);
 }
 
 fn scan_block_comment(lex: &mut logos::Lexer<Raw>) {
     let rest = lex.remainder();
-    let n = rest.find("*/").map_or(rest.len(), |p| p + 2);
+    let nul = rest.find('\0').unwrap_or(rest.len());
+    let n = match rest.find("*/") {
+        Some(p) if p < nul => p + 2,
+        _ => nul,
+    };
     bump_chars(lex, n);
 }
 
@@ -179,6 +186,9 @@ pub struct Tokens<'a> {
     /// Significant tokens with their byte spans.
     pub toks: Vec<(Tok<'a>, Span)>,
     pub errors: Vec<LexError>,
+    /// Scanning stopped early at the error limit of [`tokenize_limited`]:
+    /// the tokens cover a prefix of the text only.
+    pub stopped: bool,
 }
 
 fn sp(r: std::ops::Range<usize>) -> Span {
@@ -188,6 +198,13 @@ fn sp(r: std::ops::Range<usize>) -> Span {
 /// Tokenizes a whole file. Comments are skipped here: they are recovered
 /// from the gaps between tokens by [`gap_comments`] when declarations need them.
 pub fn tokenize(text: &str) -> Tokens<'_> {
+    tokenize_limited(text, usize::MAX)
+}
+
+/// Like [`tokenize`], but stops once more than `max_errors` errors were
+/// found: binary garbage has an error in almost every byte, and keeping
+/// them all would take many times the file's size in memory.
+pub fn tokenize_limited(text: &str, max_errors: usize) -> Tokens<'_> {
     let mut out = Tokens::default();
     // A UTF-8 byte order mark at the very start is ignored, as protoc does.
     let start = if text.starts_with('\u{feff}') { 3 } else { 0 };
@@ -195,6 +212,10 @@ pub fn tokenize(text: &str) -> Tokens<'_> {
     let mut last_number_end: Option<usize> = None;
     let mut last_control_end: Option<usize> = None;
     while let Some(res) = lex.next() {
+        if out.errors.len() > max_errors {
+            out.stopped = true;
+            break;
+        }
         let r = lex.span();
         let r = r.start + start..r.end + start;
         let s = &text[r.clone()];

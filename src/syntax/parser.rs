@@ -5,7 +5,7 @@ use std::cell::RefCell;
 use lalrpop_util::{ErrorRecovery, ParseError};
 
 use super::ast::*;
-use super::lexer::{gap_comments, tokenize, unescape, Tok};
+use super::lexer::{gap_comments, tokenize_limited, unescape, Tok};
 use super::text_format;
 use crate::diagnostics::Diagnostic;
 
@@ -462,7 +462,11 @@ fn expected_message(
 
 /// Parses one file. `name` is used in diagnostics only.
 pub fn parse(name: &str, text: &str) -> ParseResult {
-    let tokens = tokenize(text);
+    // Past MAX_ERRORS_PER_FILE errors nothing more is shown, so scanning
+    // and parsing stop there: memory and time stay bounded on garbage.
+    // The errors shown are the same, as both stages work front to back
+    // and errors are reported in reading order.
+    let tokens = tokenize_limited(text, MAX_ERRORS_PER_FILE);
     let mut diagnostics: Vec<Diagnostic> = tokens
         .errors
         .iter()
@@ -497,8 +501,10 @@ pub fn parse(name: &str, text: &str) -> ParseResult {
     let stream = tokens
         .toks
         .iter()
+        .take_while(|_| ctx.diags.borrow().len() <= MAX_ERRORS_PER_FILE)
         .map(|(t, s)| Ok::<_, ()>((s.start as usize, *t, s.end as usize)));
     let result = super::grammar::FileParser::new().parse(&ctx, stream);
+    let parse_stopped = ctx.diags.borrow().len() > MAX_ERRORS_PER_FILE;
     let file = match result {
         Ok(file) => file,
         Err(e) => {
@@ -539,9 +545,18 @@ pub fn parse(name: &str, text: &str) -> ParseResult {
     if diagnostics.len() > MAX_ERRORS_PER_FILE {
         let more = diagnostics.len() - MAX_ERRORS_PER_FILE;
         diagnostics.truncate(MAX_ERRORS_PER_FILE);
+        // When scanning or parsing stopped early the rest was never counted.
+        let stopped = tokens.stopped || parse_stopped;
+        let more = if stopped {
+            "More errors".to_string()
+        } else {
+            format!("{more} more errors")
+        };
         diagnostics.push(Diagnostic::error(
             "too-many-errors",
-            format!("{name}: {more} more errors not shown (at most {MAX_ERRORS_PER_FILE} are reported per file)."),
+            format!(
+                "{name}: {more} not shown (at most {MAX_ERRORS_PER_FILE} are reported per file)."
+            ),
         ));
     }
     ParseResult { file, diagnostics }
