@@ -19,6 +19,43 @@ use crate::descriptor::{DescriptorProto, EnumDescriptorProto};
 use super::numbers::Hints;
 use super::{path, Cx};
 
+/// The checks shared by extension and reserved ranges of a message.
+struct RangeRule {
+    nonpositive: &'static str,
+    nonpositive_label: &'static str,
+    nonpositive_message: &'static str,
+    backwards: &'static str,
+    backwards_message: &'static str,
+}
+
+fn build_range(
+    cx: &mut Cx<'_>,
+    hints: &mut Hints,
+    rule: &RangeRule,
+    (start, end): (i32, i32),
+    p: &[i32],
+    message: &[i32],
+) {
+    let at = cx.at(p, &[]);
+    if start <= 0 {
+        hints.request(message, at.clone(), start, end);
+        cx.push(cx.diag(
+            rule.nonpositive,
+            at.clone(),
+            rule.nonpositive_label,
+            rule.nonpositive_message,
+        ));
+    }
+    if start >= end {
+        cx.push(cx.diag(
+            rule.backwards,
+            at,
+            "the end is before the start",
+            rule.backwards_message,
+        ));
+    }
+}
+
 pub(crate) fn build_extension_range(
     cx: &mut Cx<'_>,
     hints: &mut Hints,
@@ -26,24 +63,14 @@ pub(crate) fn build_extension_range(
     p: &[i32],
     message: &[i32],
 ) {
-    let at = cx.at(p, &[]);
-    if r.start() <= 0 {
-        hints.request(message, at.clone(), r.start(), r.end());
-        cx.push(cx.diag(
-            "extension-number-nonpositive",
-            at.clone(),
-            "extension numbers start at 1",
-            "Extension numbers must be positive integers.",
-        ));
-    }
-    if r.start() >= r.end() {
-        cx.push(cx.diag(
-            "extension-range-backwards",
-            at,
-            "the end is before the start",
-            "Extension range end number must be greater than start number.",
-        ));
-    }
+    let rule = RangeRule {
+        nonpositive: "extension-number-nonpositive",
+        nonpositive_label: "extension numbers start at 1",
+        nonpositive_message: "Extension numbers must be positive integers.",
+        backwards: "extension-range-backwards",
+        backwards_message: "Extension range end number must be greater than start number.",
+    };
+    build_range(cx, hints, &rule, (r.start(), r.end()), p, message);
 }
 
 pub(crate) fn build_reserved_range(
@@ -53,24 +80,14 @@ pub(crate) fn build_reserved_range(
     p: &[i32],
     message: &[i32],
 ) {
-    let at = cx.at(p, &[]);
-    if r.start() <= 0 {
-        hints.request(message, at.clone(), r.start(), r.end());
-        cx.push(cx.diag(
-            "reserved-number-nonpositive",
-            at.clone(),
-            "field numbers start at 1",
-            "Reserved numbers must be positive integers.",
-        ));
-    }
-    if r.start() >= r.end() {
-        cx.push(cx.diag(
-            "reserved-range-backwards",
-            at,
-            "the end is before the start",
-            "Reserved range end number must be greater than start number.",
-        ));
-    }
+    let rule = RangeRule {
+        nonpositive: "reserved-number-nonpositive",
+        nonpositive_label: "field numbers start at 1",
+        nonpositive_message: "Reserved numbers must be positive integers.",
+        backwards: "reserved-range-backwards",
+        backwards_message: "Reserved range end number must be greater than start number.",
+    };
+    build_range(cx, hints, &rule, (r.start(), r.end()), p, message);
 }
 
 /// Overlapping reserved ranges and names reserved twice.

@@ -91,13 +91,17 @@ fn merge_known_feature_extensions(fs: &mut FeatureSet, schema: &Combined<'_>) {
 fn rewrite<T: Encode + Decode + Default + HasFeatures>(
     slot: &mut Option<T>,
     create: bool,
-    f: &mut dyn FnMut(Vec<u8>) -> Vec<u8>,
+    f: &mut dyn FnMut(Vec<u8>) -> Option<Vec<u8>>,
 ) {
     if slot.is_none() && !create {
         return;
     }
     let bytes = slot.as_ref().map(encode_to_vec).unwrap_or_default();
-    let new = f(bytes);
+    // `None` from `f` removes the options message.
+    let Some(new) = f(bytes) else {
+        *slot = None;
+        return;
+    };
     // The bytes came from our own encoder plus well-formed records; should
     // they still not parse, the options are left as they were.
     if let Ok(mut v) = decode::<T>(&new) {
@@ -153,7 +157,7 @@ fn with_options(
     path: &[i32],
     kind: OptionsKind,
     create: bool,
-    f: &mut dyn FnMut(Vec<u8>) -> Vec<u8>,
+    f: &mut dyn FnMut(Vec<u8>) -> Option<Vec<u8>>,
 ) {
     match kind {
         OptionsKind::File => rewrite(&mut fd.options, create, f),
@@ -243,93 +247,8 @@ pub fn apply_records(
     }
     with_options(fd, path, kind, true, &mut |mut bytes| {
         bytes.extend_from_slice(records);
-        bytes
+        Some(bytes)
     });
-}
-
-/// Removes the element's options message if it encodes to nothing.
-fn clear_if_empty(fd: &mut FileDescriptorProto, path: &[i32], kind: OptionsKind) -> bool {
-    let mut empty = false;
-    with_options(fd, path, kind, false, &mut |bytes| {
-        empty = bytes.is_empty();
-        bytes
-    });
-    if !empty {
-        return false;
-    }
-    match kind {
-        OptionsKind::File => fd.options = None,
-        OptionsKind::Message => {
-            if let Some((m, [])) = message_mut(fd, path) {
-                m.options = None;
-            }
-        }
-        OptionsKind::Field => match path {
-            [7, i] => {
-                if let Some(x) = fd.extension.get_mut(*i as usize) {
-                    x.options = None;
-                }
-            }
-            _ => match message_mut(fd, path) {
-                Some((m, [2, k])) => {
-                    if let Some(x) = m.field.get_mut(*k as usize) {
-                        x.options = None;
-                    }
-                }
-                Some((m, [6, k])) => {
-                    if let Some(x) = m.extension.get_mut(*k as usize) {
-                        x.options = None;
-                    }
-                }
-                _ => {}
-            },
-        },
-        OptionsKind::Oneof => {
-            if let Some((m, [8, k])) = message_mut(fd, path) {
-                if let Some(o) = m.oneof_decl.get_mut(*k as usize) {
-                    o.options = None;
-                }
-            }
-        }
-        OptionsKind::ExtensionRange => {
-            if let Some((m, [5, k])) = message_mut(fd, path) {
-                if let Some(r) = m.extension_range.get_mut(*k as usize) {
-                    r.options = None;
-                }
-            }
-        }
-        OptionsKind::Enum => {
-            if let Some((e, [])) = enum_mut(fd, path) {
-                e.options = None;
-            }
-        }
-        OptionsKind::EnumValue => {
-            if let Some((e, [2, k])) = enum_mut(fd, path) {
-                if let Some(v) = e.value.get_mut(*k as usize) {
-                    v.options = None;
-                }
-            }
-        }
-        OptionsKind::Service => {
-            if let [6, i] = path {
-                if let Some(s) = fd.service.get_mut(*i as usize) {
-                    s.options = None;
-                }
-            }
-        }
-        OptionsKind::Method => {
-            if let [6, i, 2, j] = path {
-                if let Some(m) = fd
-                    .service
-                    .get_mut(*i as usize)
-                    .and_then(|s| s.method.get_mut(*j as usize))
-                {
-                    m.options = None;
-                }
-            }
-        }
-    }
-    true
 }
 
 /// Every element of a file that has an options message: (path, kind).
@@ -416,14 +335,15 @@ pub fn strip_for_output(fd: &FileDescriptorProto, schema: &Combined<'_>) -> File
         with_options(&mut out, &path, kind, false, &mut |bytes| {
             let (b, r) = canonicalize(&bytes, name, schema, true);
             removed = r;
-            b
+            // Options emptied by stripping disappear, and their `[…]`
+            // location with them (an options message that was empty from
+            // the start, as for `rpc X(A) returns (B) {}`, stays).
+            if b.is_empty() && !removed.is_empty() {
+                removed.push(Vec::new());
+                return None;
+            }
+            Some(b)
         });
-        // Options emptied by stripping disappear (an options message that
-        // was empty from the start, as for `rpc X(A) returns (B) {}`, stays).
-        if !removed.is_empty() && clear_if_empty(&mut out, &path, kind) {
-            // The `[…]` location of the options goes with them.
-            removed.push(Vec::new());
-        }
         for r in removed {
             let mut p = path.clone();
             p.push(kind.options_field_number());

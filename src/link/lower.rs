@@ -542,23 +542,7 @@ impl<'a> Lowerer<'a> {
         for r in &x.ranges {
             let k = msg.extension_range.len() as i32;
             let rp = path(&sp, &[k]);
-            self.info.add(&rp, r.span);
-            self.info.add(&path(&rp, &[1]), r.start.span);
-            let start = self.unsigned_number(&r.start, "Expected field number range.");
-            let end = match &r.end {
-                Some(RangeEnd::Int(e)) => {
-                    self.info.add(&path(&rp, &[2]), e.span);
-                    self.unsigned_number(e, "Expected integer.").wrapping_add(1)
-                }
-                Some(RangeEnd::Max(m)) => {
-                    self.info.add(&path(&rp, &[2]), *m);
-                    -1
-                }
-                None => {
-                    self.info.add(&path(&rp, &[2]), r.start.span);
-                    start.wrapping_add(1)
-                }
-            };
+            let (start, end) = self.message_range(r, &rp, "Expected field number range.");
             msg.extension_range.push(descriptor_proto::ExtensionRange {
                 start: Some(start),
                 end: Some(end),
@@ -578,6 +562,29 @@ impl<'a> Lowerer<'a> {
         }
     }
 
+    /// A message's extension or reserved range at `rp`: its locations and
+    /// (start, exclusive end); `max` is -1 until the message's maximum is known.
+    fn message_range(&mut self, r: &ast::Range, rp: &[i32], start_error: &str) -> (i32, i32) {
+        self.info.add(rp, r.span);
+        self.info.add(&path(rp, &[1]), r.start.span);
+        let start = self.unsigned_number(&r.start, start_error);
+        let end = match &r.end {
+            Some(RangeEnd::Int(e)) => {
+                self.info.add(&path(rp, &[2]), e.span);
+                self.unsigned_number(e, "Expected integer.").wrapping_add(1)
+            }
+            Some(RangeEnd::Max(m)) => {
+                self.info.add(&path(rp, &[2]), *m);
+                -1
+            }
+            None => {
+                self.info.add(&path(rp, &[2]), r.start.span);
+                start.wrapping_add(1)
+            }
+        };
+        (start, end)
+    }
+
     fn message_reserved(&mut self, r: &Reserved, p: &[i32], msg: &mut DescriptorProto) {
         match r {
             Reserved::Ranges {
@@ -590,28 +597,12 @@ impl<'a> Lowerer<'a> {
                 for (n, r) in ranges.iter().enumerate() {
                     let k = msg.reserved_range.len() as i32;
                     let rp = path(&sp, &[k]);
-                    self.info.add(&rp, r.span);
-                    self.info.add(&path(&rp, &[1]), r.start.span);
                     let msg_text = if n == 0 {
                         "Expected field name or number range."
                     } else {
                         "Expected field number range."
                     };
-                    let start = self.unsigned_number(&r.start, msg_text);
-                    let end = match &r.end {
-                        Some(RangeEnd::Int(e)) => {
-                            self.info.add(&path(&rp, &[2]), e.span);
-                            self.unsigned_number(e, "Expected integer.").wrapping_add(1)
-                        }
-                        Some(RangeEnd::Max(m)) => {
-                            self.info.add(&path(&rp, &[2]), *m);
-                            -1
-                        }
-                        None => {
-                            self.info.add(&path(&rp, &[2]), r.start.span);
-                            start.wrapping_add(1)
-                        }
-                    };
+                    let (start, end) = self.message_range(r, &rp, msg_text);
                     msg.reserved_range.push(descriptor_proto::ReservedRange {
                         start: Some(start),
                         end: Some(end),
