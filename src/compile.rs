@@ -2,7 +2,9 @@
 
 use std::path::PathBuf;
 
-use crate::descriptor::{encode_to_vec, FileDescriptorProto, FileDescriptorSet};
+use rayon::prelude::*;
+
+use crate::descriptor::{encode_file_set, FileDescriptorProto};
 use crate::diagnostics::{Diagnostic, Sources};
 use crate::link::finish::strip_for_output;
 use crate::link::{link_with, Linked};
@@ -44,11 +46,7 @@ impl Compilation {
 
     /// The `FileDescriptorSet` bytes.
     pub fn descriptor_set(&self) -> Vec<u8> {
-        let set = FileDescriptorSet {
-            file: self.files.clone(),
-            unknown: Vec::new(),
-        };
-        encode_to_vec(&set)
+        encode_file_set(&self.files)
     }
 }
 
@@ -75,8 +73,10 @@ fn compile_inner(
         &LoadOptions {
             roots: opts.roots.clone(),
             builtin_wkt: opts.builtin_wkt,
+            skip_comments: !(opts.include_source_info || keep),
         },
     );
+    crate::trace::phase("load");
     let mut diagnostics = loaded.diagnostics.clone();
     let mut files = Vec::new();
     if !loaded.has_errors() {
@@ -85,6 +85,7 @@ fn compile_inner(
         if !diagnostics.iter().any(Diagnostic::is_error) {
             diagnostics.extend(crate::check::run(&loaded, &linked));
         }
+        crate::trace::phase("check");
         if !diagnostics.iter().any(Diagnostic::is_error) {
             let mut linked = linked;
             if !opts.include_source_info && !keep {
@@ -98,22 +99,33 @@ fn compile_inner(
             for &i in &loaded.inputs {
                 is_input[i] = true;
             }
-            for &i in &loaded.order {
-                if !opts.include_imports && !is_input[i] {
-                    continue;
-                }
-                let mut fd = if opts.retain_options {
-                    linked.files()[i].clone()
-                } else {
-                    strip_for_output(&linked.files()[i], &schema)
-                };
-                if !opts.include_source_info {
-                    fd.source_code_info = None;
-                }
-                files.push(fd);
-            }
+            let wanted: Vec<usize> = loaded
+                .order
+                .iter()
+                .copied()
+                .filter(|&i| opts.include_imports || is_input[i])
+                .collect();
+            files = wanted
+                .par_iter()
+                .map(|&i| {
+                    let mut fd = if opts.retain_options {
+                        linked.files()[i].clone()
+                    } else {
+                        strip_for_output(&linked.files()[i], &schema)
+                    };
+                    if !opts.include_source_info {
+                        fd.source_code_info = None;
+                    }
+                    fd
+                })
+                .collect();
+            crate::trace::phase("output descriptors");
             if keep {
                 kept = Some(linked);
+            } else {
+                // Freeing millions of small allocations takes a while: let
+                // the thread pool do it while the output is written.
+                rayon::spawn(move || drop(linked));
             }
         }
     }

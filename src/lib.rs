@@ -12,5 +12,6 @@ pub mod load;
 pub mod output;
 pub mod plugin;
 pub mod syntax;
+pub mod trace;
 
 pub use builder::Builder;

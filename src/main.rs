@@ -179,10 +179,13 @@ fn run_compile(args: CompileArgs, mut outputs: protoforge::plugin::Outputs) -> E
         }
     }
     if let Some(out) = &args.descriptor_set_out {
-        if let Err(e) = write_atomic(out, &result.descriptor_set()) {
+        let bytes = result.descriptor_set();
+        protoforge::trace::phase("encode");
+        if let Err(e) = write_atomic(out, &bytes) {
             eprintln!("{}: {e}", out.display());
             return ExitCode::FAILURE;
         }
+        protoforge::trace::phase("write");
     }
     // The process ends here: skip freeing gigabytes of descriptors one by one.
     std::mem::forget(result);

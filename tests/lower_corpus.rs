@@ -36,6 +36,7 @@ fn lower_corpus() {
         &LoadOptions {
             roots: roots.split(':').map(Into::into).collect(),
             builtin_wkt: false,
+            skip_comments: false,
         },
     );
     let mut set = FileDescriptorSet::default();

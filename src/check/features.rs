@@ -64,22 +64,14 @@ impl Resolved {
 /// descriptor.proto and the language feature files, linked with their
 /// options interpreted.
 pub(crate) struct Defs {
-    pub linked: Linked,
+    pub linked: &'static Linked,
 }
 
 impl Defs {
     pub fn get() -> &'static Defs {
         static DEFS: OnceLock<Defs> = OnceLock::new();
-        DEFS.get_or_init(|| {
-            let loaded = crate::load::load_builtin(&[
-                "google/protobuf/descriptor.proto",
-                "google/protobuf/cpp_features.proto",
-                "google/protobuf/java_features.proto",
-                "google/protobuf/go_features.proto",
-            ]);
-            Defs {
-                linked: crate::link::link(&loaded),
-            }
+        DEFS.get_or_init(|| Defs {
+            linked: &crate::link::schema::builtin_linked().1,
         })
     }
 

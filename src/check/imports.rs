@@ -14,11 +14,9 @@
 use std::collections::HashSet;
 
 use crate::descriptor::pool::SymbolKind;
-use crate::descriptor::FieldDescriptorProto;
 use crate::diagnostics::Diagnostic;
-use crate::syntax::ast::ImportKind;
+use crate::syntax::ast::{self, ImportKind};
 
-use super::walk::Elem;
 use super::{options, Cx};
 
 struct Lookups<'c, 'a> {
@@ -74,35 +72,56 @@ impl Lookups<'_, '_> {
     }
 }
 
-/// The type name as written at `path` (without whitespace or comments).
-fn written(cx: &Cx<'_>, path: &[i32]) -> Option<String> {
-    let r = cx.span(path)?;
-    let text = cx.text.get(r)?;
-    Some(text.chars().filter(|c| !c.is_whitespace()).collect())
+fn join(scope: &str, name: &str) -> String {
+    if scope.is_empty() {
+        name.to_string()
+    } else {
+        format!("{scope}.{name}")
+    }
 }
 
-fn field_refs(l: &mut Lookups<'_, '_>, f: &FieldDescriptorProto, p: &[i32], full: &str) {
-    let cx = l.cx;
-    if f.extendee.is_some() {
-        if let Some(x) = written(cx, &[p, &[2]].concat()) {
-            l.lookup(&x, full, false);
-        }
-    }
-    if f.type_name.is_some()
-        && f.r#type != Some(crate::descriptor::field_descriptor_proto::Type::TYPE_GROUP)
-    {
-        if let Some(t) = written(cx, &[p, &[6]].concat()) {
-            match t.strip_prefix("map<") {
-                Some(rest) => {
-                    // The value type of a map: after the first comma.
-                    if let Some((_, v)) = rest.split_once(',') {
-                        let v = v.trim_end_matches('>');
-                        l.lookup(v, &format!("{full}.value"), true);
+/// The type references of a message body (or of a file's top level, with
+/// `scope` its package), as written in the syntax tree: each is looked up
+/// from the full name of the element that holds it, as protoc does while
+/// building the file.
+fn message_refs(l: &mut Lookups<'_, '_>, items: &[ast::MessageItem], scope: &str) {
+    for item in items {
+        match item {
+            ast::MessageItem::Field(f) => field_refs(l, f, scope),
+            ast::MessageItem::Oneof(o) => {
+                for i in &o.items {
+                    if let ast::OneofItem::Field(f) = i {
+                        field_refs(l, f, scope);
                     }
                 }
-                None => l.lookup(&t, full, true),
             }
+            ast::MessageItem::Message(m) => message_refs(l, &m.items, &join(scope, &m.name.name)),
+            ast::MessageItem::Extend(x) => extend_refs(l, x, scope),
+            _ => {}
         }
+    }
+}
+
+fn extend_refs(l: &mut Lookups<'_, '_>, x: &ast::Extend, scope: &str) {
+    let extendee = x.extendee.text();
+    for i in &x.items {
+        if let ast::ExtendItem::Field(f) = i {
+            l.lookup(&extendee, &join(scope, &f.name.name), false);
+            field_refs(l, f, scope);
+        }
+    }
+}
+
+/// A field's type: a named type, a map's value type (looked up from the
+/// entry's `value` field), or a group's body (a message in `scope`).
+fn field_refs(l: &mut Lookups<'_, '_>, f: &ast::Field, scope: &str) {
+    match &f.ty {
+        ast::FieldType::Named(t) => l.lookup(&t.text(), &join(scope, &f.name.name), true),
+        ast::FieldType::Map { value, .. } => {
+            let full = join(scope, &f.name.name);
+            l.lookup(&value.text(), &format!("{full}.value"), true);
+        }
+        ast::FieldType::Group { body, .. } => message_refs(l, body, &join(scope, &f.name.name)),
     }
 }
 
@@ -126,15 +145,21 @@ pub(crate) fn unused(cx: &mut Cx<'_>) {
         cx,
         used: HashSet::new(),
     };
-    for item in &cx.items {
-        match item.elem {
-            Elem::Field(f, _) => field_refs(&mut l, f, &item.path, &item.full_name),
-            Elem::Method(m) => {
-                for (k, t) in [(2, &m.input_type), (3, &m.output_type)] {
-                    if t.is_some() {
-                        if let Some(w) = written(cx, &[&item.path[..], &[k]].concat()) {
-                            l.lookup(&w, &item.full_name, false);
-                        }
+    // Type references, from the syntax tree (so no spans are needed).
+    let package = fd.package();
+    for item in &source.ast.items {
+        match item {
+            ast::FileItem::Message(m) => {
+                message_refs(&mut l, &m.items, &join(package, &m.name.name))
+            }
+            ast::FileItem::Extend(x) => extend_refs(&mut l, x, package),
+            ast::FileItem::Service(sv) => {
+                let service = join(package, &sv.name.name);
+                for i in &sv.items {
+                    if let ast::ServiceItem::Method(m) = i {
+                        let full = join(&service, &m.name.name);
+                        l.lookup(&m.input.ty.text(), &full, false);
+                        l.lookup(&m.output.ty.text(), &full, false);
                     }
                 }
             }
@@ -161,7 +186,6 @@ pub(crate) fn unused(cx: &mut Cx<'_>) {
             }
         }
     }
-    let _ = fd;
     let used = l.used;
     for (k, d) in candidates {
         if used.contains(&d) {

@@ -32,7 +32,8 @@ pub(crate) fn validate(cx: &mut Cx<'_>, i: usize) {
         return;
     }
     let p = cx.items[i].path.clone();
-    let at = cx.type_at(&p);
+    // The span is looked up only for a report.
+    let at = |cx: &Cx<'_>| cx.type_at(&p);
     let containing = match container {
         Some(_) => cx.items[i]
             .full_name
@@ -44,7 +45,7 @@ pub(crate) fn validate(cx: &mut Cx<'_>, i: usize) {
         cx.push(
             cx.diag(
                 "map-entry-explicit",
-                at,
+                at(cx),
                 "",
                 "map_entry should not be set explicitly. Use map<KeyType, ValueType> instead.",
             )
@@ -57,7 +58,7 @@ pub(crate) fn validate(cx: &mut Cx<'_>, i: usize) {
     match key.r#type {
         Some(Type::TYPE_ENUM) => cx.push(cx.diag(
             "map-key-enum",
-            at.clone(),
+            at(cx),
             "",
             "Key in map fields cannot be enum types.",
         )),
@@ -70,7 +71,7 @@ pub(crate) fn validate(cx: &mut Cx<'_>, i: usize) {
         ) => cx.push(
             cx.diag(
                 "map-key-type",
-                at.clone(),
+                at(cx),
                 "",
                 "Key in map fields cannot be float/double, bytes or message types.",
             )
@@ -84,7 +85,7 @@ pub(crate) fn validate(cx: &mut Cx<'_>, i: usize) {
             if e.value.first().is_some_and(|v| v.number() != 0) {
                 cx.push(cx.diag(
                     "map-value-enum-first-nonzero",
-                    at,
+                    at(cx),
                     "",
                     "Enum value in map must define 0 as the first value.",
                 ));
@@ -121,6 +122,11 @@ fn well_formed(
 /// `option map_entry = …;` written in a message: protoc reserves the option
 /// for the entries it generates.
 pub(crate) fn explicit_map_entry(cx: &mut Cx<'_>) {
+    // Looking at option statements needs the file's spans: skip the files
+    // that cannot have one.
+    if !cx.text.contains("map_entry") {
+        return;
+    }
     for i in 0..cx.items.len() {
         let Elem::Message(_) = cx.items[i].elem else {
             continue;

@@ -42,25 +42,44 @@ mod proto3;
 mod ranges;
 mod walk;
 
-use std::collections::HashMap;
 use std::ops::Range;
 
 use crate::descriptor::field_descriptor_proto::{Label, Type};
 use crate::descriptor::{Edition, FieldDescriptorProto, FileDescriptorProto};
 use crate::diagnostics::Diagnostic;
+use crate::link::source_info::FileSpans;
 use crate::link::Linked;
 use crate::load::Loaded;
-use crate::syntax::ast::Span;
 
 pub(crate) use walk::{Elem, Item};
 
 /// Runs every check on the linked files; returns errors and warnings.
 pub fn run(loaded: &Loaded, linked: &Linked) -> Vec<Diagnostic> {
+    use rayon::prelude::*;
     let defs = features::Defs::get();
+    crate::trace::phase("check: feature defaults");
+    let mut is_input = vec![false; loaded.files.len()];
+    for &i in &loaded.inputs {
+        is_input[i] = true;
+    }
+    // Every file is checked on its own, in parallel; the results are then
+    // taken in protoc's order, where a file whose dependency failed reports
+    // the import instead of its own findings.
+    let checked: Vec<Option<(bool, Vec<Diagnostic>)>> = loaded
+        .order
+        .par_iter()
+        .map(|&fi| {
+            let fd = linked.files().get(fi)?;
+            let mut cx = Cx::new(loaded, linked, defs, fi, fd);
+            cx.check(is_input[fi]);
+            Some((cx.has_errors(), cx.diags))
+        })
+        .collect();
+    crate::trace::phase("check: files");
     let mut out = Vec::new();
     let mut failed = vec![false; loaded.files.len()];
-    for &fi in &loaded.order {
-        let Some(fd) = linked.files().get(fi) else {
+    for (&fi, result) in loaded.order.iter().zip(checked) {
+        let Some((has_errors, diags)) = result else {
             continue;
         };
         let source = &loaded.files[fi];
@@ -89,10 +108,8 @@ pub fn run(loaded: &Loaded, linked: &Linked) -> Vec<Diagnostic> {
             failed[fi] = true;
             continue;
         }
-        let mut cx = Cx::new(loaded, linked, defs, fi, fd);
-        cx.check(loaded.inputs.contains(&fi));
-        failed[fi] = cx.has_errors();
-        out.extend(cx.diags);
+        failed[fi] = has_errors;
+        out.extend(diags);
     }
     out
 }
@@ -106,7 +123,7 @@ pub(crate) struct Cx<'a> {
     pub name: &'a str,
     pub text: &'a str,
     pub fd: &'a FileDescriptorProto,
-    pub spans: &'a HashMap<Vec<i32>, Span>,
+    pub spans: FileSpans<'a>,
     /// EDITION_PROTO2, EDITION_PROTO3 or the file's edition.
     pub edition: Edition,
     /// Every element in protoc's visiting order.
@@ -141,7 +158,7 @@ impl<'a> Cx<'a> {
             name: &loaded.files[file].name,
             text: &loaded.files[file].text,
             fd,
-            spans: &linked.spans[file],
+            spans: linked.spans.file(loaded, file),
             edition,
             items,
             file_features: features::Resolved::default(),

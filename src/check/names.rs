@@ -16,8 +16,9 @@ use super::walk::Elem;
 use super::{features, Cx};
 
 /// Whether `name` (a resolved full name) may be used from the file being
-/// checked; reports protoc's error at `at` when not.
-pub(crate) fn check_visible(cx: &mut Cx<'_>, name: &str, at: Range<usize>) {
+/// checked; reports protoc's error at `at(cx)` when not (the span is looked
+/// up only then).
+pub(crate) fn check_visible(cx: &mut Cx<'_>, name: &str, at: impl FnOnce(&Cx<'_>) -> Range<usize>) {
     let name = name.trim_start_matches('.');
     let Some(e) = cx.linked.schema.symbols.entries.get(name) else {
         return;
@@ -30,18 +31,10 @@ pub(crate) fn check_visible(cx: &mut Cx<'_>, name: &str, at: Range<usize>) {
         SymbolKind::Message => message_at(ofd, &e.path).and_then(|m| m.visibility),
         _ => enum_at(ofd, &e.path).and_then(|x| x.visibility),
     };
-    let other = &cx.loaded.files[e.file].name;
-    let head = format!(
-        "Symbol \"{name}\", defined in \"{other}\"  is not visible from \"{}\".",
-        cx.name
-    );
-    let (visible, why) = match explicit {
-        Some(SymbolVisibility::VISIBILITY_EXPORT) => (true, String::new()),
-        Some(SymbolVisibility::VISIBILITY_LOCAL) => (
-            false,
-            "It is explicitly marked 'local' and cannot be accessed outside its own file"
-                .to_string(),
-        ),
+    // The file-level default that applied, when no explicit marking did.
+    let default = match explicit {
+        Some(SymbolVisibility::VISIBILITY_EXPORT) => return,
+        Some(SymbolVisibility::VISIBILITY_LOCAL) => None,
         _ => {
             let f = features::resolve_at(cx, e.file, &[]);
             let d = f[DEFAULT_SYMBOL_VISIBILITY];
@@ -50,33 +43,44 @@ pub(crate) fn check_visible(cx: &mut Cx<'_>, name: &str, at: Range<usize>) {
                 values::EXPORT_TOP_LEVEL => e.path.len() == 2,
                 _ => false,
             };
+            if visible {
+                return;
+            }
+            Some(d)
+        }
+    };
+    let other = &cx.loaded.files[e.file].name;
+    let head = format!(
+        "Symbol \"{name}\", defined in \"{other}\"  is not visible from \"{}\".",
+        cx.name
+    );
+    let why = match default {
+        None => "It is explicitly marked 'local' and cannot be accessed outside its own file"
+            .to_string(),
+        Some(d) => {
             let value = cx.defs.value_name(DEFAULT_SYMBOL_VISIBILITY, d);
-            (
-                visible,
-                format!(
-                    "It defaulted to local from file-level 'option features.default_symbol_visibility = '{value}'; and cannot be accessed outside its own file"
-                ),
+            format!(
+                "It defaulted to local from file-level 'option features.default_symbol_visibility = '{value}'; and cannot be accessed outside its own file"
             )
         }
     };
-    if !visible {
-        let def_at = cx
-            .linked
-            .spans
-            .get(e.file)
-            .and_then(|s| s.get(&[&e.path[..], &[1]].concat()))
-            .map(|s| s.range());
-        let mut d = cx.diag(
-            "symbol-not-visible",
-            at,
-            "not visible here",
-            format!("{head} {why}"),
-        );
-        if let Some(r) = def_at {
-            d = d.with_secondary(other.clone(), r, "defined here");
-        }
-        cx.push(d.with_note("mark the definition `export` to use it from other files"));
+    let def_at = cx
+        .linked
+        .spans
+        .file(cx.loaded, e.file)
+        .get(&[&e.path[..], &[1]].concat())
+        .map(|s| s.range());
+    let at = at(cx);
+    let mut d = cx.diag(
+        "symbol-not-visible",
+        at,
+        "not visible here",
+        format!("{head} {why}"),
+    );
+    if let Some(r) = def_at {
+        d = d.with_secondary(other.clone(), r, "defined here");
     }
+    cx.push(d.with_note("mark the definition `export` to use it from other files"));
 }
 
 /// Cross-link: visibility of every type reference of the file.
@@ -85,23 +89,19 @@ pub(crate) fn cross_link(cx: &mut Cx<'_>) {
         let p = cx.items[i].path.clone();
         match cx.items[i].elem {
             Elem::Field(f, _) => {
-                if let Some(x) = f.extendee.clone() {
-                    let at = cx.at(&p, &[2]);
-                    check_visible(cx, &x, at);
+                if let Some(x) = &f.extendee {
+                    check_visible(cx, x, |cx| cx.at(&p, &[2]));
                 }
-                if let Some(t) = f.type_name.clone() {
-                    let at = cx.type_at(&p);
-                    check_visible(cx, &t, at);
+                if let Some(t) = &f.type_name {
+                    check_visible(cx, t, |cx| cx.type_at(&p));
                 }
             }
             Elem::Method(m) => {
-                if let Some(t) = m.input_type.clone() {
-                    let at = cx.at(&p, &[2]);
-                    check_visible(cx, &t, at);
+                if let Some(t) = &m.input_type {
+                    check_visible(cx, t, |cx| cx.at(&p, &[2]));
                 }
-                if let Some(t) = m.output_type.clone() {
-                    let at = cx.at(&p, &[3]);
-                    check_visible(cx, &t, at);
+                if let Some(t) = &m.output_type {
+                    check_visible(cx, t, |cx| cx.at(&p, &[3]));
                 }
             }
             _ => {}

@@ -107,6 +107,13 @@ fn build_field(
     }
     defaults::build_field(cx, f, p);
     let n = f.number();
+    let fine = n > 0
+        && (is_extension || n <= MAX_NUMBER)
+        && !(FIRST_RESERVED..=LAST_RESERVED).contains(&n);
+    if fine {
+        // Spans are made only for files that need them: look none up here.
+        return;
+    }
     let at = cx.at(p, &[3]);
     let hint_key = message.map(<[i32]>::to_vec).unwrap_or_default();
     if n <= 0 {

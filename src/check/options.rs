@@ -10,7 +10,6 @@
 //! `option-deprecated` (a warning), `option-target`.
 
 use std::collections::HashSet;
-use std::ops::Range;
 
 use crate::descriptor::field_descriptor_proto::Type;
 use crate::descriptor::field_options::{FeatureSupport, OptionTargetType};
@@ -245,7 +244,9 @@ pub(crate) fn all_options(cx: &Cx<'_>) -> Vec<ElementOptions> {
 
 /// An option field set on an element, with what its definition says.
 struct SetOption {
-    at: Range<usize>,
+    /// Index into the option list of the statement that set it (its span
+    /// is looked up only for a report).
+    at: usize,
     name: String,
     targets: Vec<OptionTargetType>,
     support: Option<FeatureSupport>,
@@ -258,12 +259,11 @@ pub(crate) fn validate(cx: &mut Cx<'_>) {
     let all = all_options(cx);
     let edition = cx.edition;
     let mut found: Vec<SetOption> = Vec::new();
-    for o in &all {
-        let at = cx.name_at(&o.path);
+    for (at, o) in all.iter().enumerate() {
         walk(cx, &o.bytes, o.message, 0, &mut |f| {
             let opts = f.field.options.as_ref();
             found.push(SetOption {
-                at: at.clone(),
+                at,
                 name: f.full_name.clone(),
                 targets: opts.map(|o| o.targets.clone()).unwrap_or_default(),
                 support: opts.and_then(|o| o.feature_support.clone()),
@@ -281,7 +281,7 @@ pub(crate) fn validate(cx: &mut Cx<'_>) {
             if edition.0 < intro.0 {
                 cx.push(cx.diag(
                     "option-not-introduced",
-                    at.clone(),
+                    cx.name_at(&all[*at].path),
                     "",
                     format!(
                         "{name} wasn't introduced until edition {} and can't be used in edition {}",
@@ -300,7 +300,7 @@ pub(crate) fn validate(cx: &mut Cx<'_>) {
                     .unwrap_or_default();
                 cx.push(cx.diag(
                     "option-removed",
-                    at.clone(),
+                    cx.name_at(&all[*at].path),
                     "",
                     format!(
                         "{name} has been removed in edition {}{why}",
@@ -318,7 +318,7 @@ pub(crate) fn validate(cx: &mut Cx<'_>) {
                             s.deprecation_warning.as_deref().unwrap_or("")
                         ),
                     )
-                    .at(cx.name, at.clone(), ""),
+                    .at(cx.name, cx.name_at(&all[*at].path), ""),
                 );
             }
             _ => {}
@@ -347,7 +347,7 @@ pub(crate) fn validate(cx: &mut Cx<'_>) {
             cx.push(
                 cx.diag(
                     "option-target",
-                    at.clone(),
+                    cx.name_at(&all[*at].path),
                     "",
                     format!("Option {name} cannot be set on an entity of type `{entity}`."),
                 )

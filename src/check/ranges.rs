@@ -36,6 +36,9 @@ fn build_range(
     p: &[i32],
     message: &[i32],
 ) {
+    if start > 0 && start < end {
+        return;
+    }
     let at = cx.at(p, &[]);
     if start <= 0 {
         hints.request(message, at.clone(), start, end);

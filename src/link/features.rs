@@ -111,17 +111,7 @@ pub fn language_feature(features: &FeatureSet, ext: u32, field: u32) -> Option<u
 /// The built-in descriptor.proto and feature files with their options
 /// interpreted (the `edition_defaults` are option values).
 fn feature_files() -> &'static [FileDescriptorProto] {
-    static FILES: OnceLock<Vec<FileDescriptorProto>> = OnceLock::new();
-    FILES.get_or_init(|| {
-        let names = [
-            "google/protobuf/descriptor.proto",
-            "google/protobuf/cpp_features.proto",
-            "google/protobuf/java_features.proto",
-            "google/protobuf/go_features.proto",
-        ];
-        let loaded = crate::load::load_builtin(&names);
-        super::link(&loaded).schema.files
-    })
+    super::schema::builtin_linked().1.files()
 }
 
 fn schema() -> Combined<'static> {
@@ -440,6 +430,7 @@ mod tests {
             &crate::load::LoadOptions {
                 roots: vec![dir.clone()],
                 builtin_wkt: true,
+                skip_comments: false,
             },
         );
         assert!(!loaded.has_errors(), "{:?}", loaded.diagnostics);

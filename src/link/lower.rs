@@ -27,9 +27,9 @@
 //!   they are not produced here. The linker rewrites the placeholder path to
 //!   the interpreted option's path, as protoc's option interpreter does.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
-use super::source_info::SourceInfoBuilder;
+use super::source_info::{SourceInfoBuilder, SpanMap};
 use crate::descriptor::field_descriptor_proto::{Label as FLabel, Type};
 use crate::descriptor::{
     descriptor_proto, enum_descriptor_proto, DescriptorProto, Edition, EnumDescriptorProto,
@@ -95,28 +95,40 @@ pub struct Lowered {
     /// The descriptor; `source_code_info` is always filled.
     pub proto: FileDescriptorProto,
     /// Descriptor path to the byte span of that element (the first location
-    /// recorded under the path).
-    pub spans: HashMap<Vec<i32>, Span>,
+    /// recorded under the path); empty unless asked for.
+    pub spans: SpanMap,
     /// Every option statement and `[…]` entry, in source order (options
     /// copied to map entry fields follow their map field's options).
     pub options: Vec<PendingOption>,
     pub diagnostics: Vec<Diagnostic>,
 }
 
-/// Lowers one parsed file.
+/// Lowers one parsed file, with source locations and the span map.
 pub fn lower(file: &SourceFile) -> Lowered {
-    lower_with(file, true)
+    lower_recording(file, true, true)
 }
 
 /// Lowers one parsed file; without `source_info`, `proto.source_code_info`
-/// holds no locations (the span map is built all the same).
+/// holds no locations. The span map is left empty: [`lower_spans`] makes it
+/// when a diagnostic needs it.
 pub fn lower_with(file: &SourceFile, source_info: bool) -> Lowered {
+    lower_recording(file, source_info, false)
+}
+
+/// The span map of one file alone (lowering it again, keeping nothing
+/// else): what diagnostics about a file need, made only for files that have
+/// some.
+pub fn lower_spans(file: &SourceFile) -> SpanMap {
+    lower_recording(file, false, true).spans
+}
+
+fn lower_recording(file: &SourceFile, locations: bool, spans: bool) -> Lowered {
     let mut l = Lowerer {
         name: &file.name,
         text: &file.text,
         syntax: Syntax::Proto2,
         edition: None,
-        info: SourceInfoBuilder::with_recording(&file.text, source_info),
+        info: SourceInfoBuilder::with_recording(&file.text, locations, spans),
         options: Vec::new(),
         diags: Vec::new(),
     };
@@ -1527,6 +1539,7 @@ fn c_escape(bytes: &[u8]) -> String {
 mod tests {
     use super::*;
     use crate::descriptor::{decode, FileDescriptorSet};
+    use std::collections::HashMap;
     use std::sync::Arc;
 
     fn source(name: &str, text: &str) -> SourceFile {
@@ -1813,6 +1826,7 @@ mod tests {
                 &crate::load::LoadOptions {
                     roots: vec![dir.clone()],
                     builtin_wkt: true,
+                    skip_comments: false,
                 },
             );
             let file = &loaded.files[loaded.inputs[0]];

@@ -23,17 +23,19 @@ use rayon::prelude::*;
 use self::lower::{OptionsKind, PendingOption};
 use self::options::{Interpreted, Interpreter};
 use self::schema::{Combined, SchemaData};
+use self::source_info::LazySpans;
 use self::symbols::Symbols;
 use crate::descriptor::FileDescriptorProto;
 use crate::diagnostics::Diagnostic;
 use crate::load::Loaded;
-use crate::syntax::ast::{ImportKind, Span};
+use crate::syntax::ast::ImportKind;
 
 /// Every loaded file, linked.
 pub struct Linked {
     /// Files (indexed like `Loaded::files`), symbols and encoding facts.
     pub schema: SchemaData,
-    pub spans: Vec<HashMap<Vec<i32>, Span>>,
+    /// Each file's descriptor paths to byte spans, made when asked for.
+    pub spans: LazySpans,
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -58,26 +60,25 @@ pub fn lower_and_resolve(loaded: &Loaded) -> SchemaData {
 }
 
 type Pending = Vec<Vec<PendingOption>>;
-type Spans = Vec<HashMap<Vec<i32>, Span>>;
 /// One file's interpreted options (element path, kind, records) and diagnostics.
 type FileOptionsResult = (Vec<(Vec<i32>, OptionsKind, Interpreted)>, Vec<Diagnostic>);
 
 fn lower_resolve(
     loaded: &Loaded,
     source_info: bool,
-) -> (SchemaData, Spans, Pending, Vec<Diagnostic>) {
+) -> (SchemaData, LazySpans, Pending, Vec<Diagnostic>) {
     let lowered: Vec<_> = loaded
         .files
         .par_iter()
         .map(|f| lower::lower_with(f, source_info))
         .collect();
+    crate::trace::phase("lower");
     let mut files = Vec::with_capacity(lowered.len());
-    let mut spans = Vec::with_capacity(lowered.len());
+    let spans = LazySpans::new(lowered.len());
     let mut pending = Vec::with_capacity(lowered.len());
     let mut diags = Vec::new();
     for l in lowered {
         files.push(l.proto);
-        spans.push(l.spans);
         pending.push(l.options);
         diags.extend(l.diagnostics);
     }
@@ -104,16 +105,18 @@ fn lower_resolve(
         })
         .collect();
     let symbols = Symbols::build(&files, &deps, &option_deps);
+    crate::trace::phase("symbols");
     let names: Vec<String> = loaded.files.iter().map(|f| f.name.clone()).collect();
     for d in &symbols.duplicates {
-        diags.extend(duplicate_diagnostics(d, &names, &spans, &files));
+        diags.extend(duplicate_diagnostics(d, &names, &spans, loaded, &files));
     }
-    let span_refs: Vec<&HashMap<Vec<i32>, Span>> = spans.iter().collect();
     diags.extend(resolve::resolve_all(
-        &mut files, &symbols, &names, &span_refs,
+        &mut files, &symbols, &names, &spans, loaded,
     ));
     let pending_refs: Vec<&[PendingOption]> = pending.iter().map(Vec::as_slice).collect();
+    crate::trace::phase("resolve");
     let schema = SchemaData::new(files, symbols, &pending_refs);
+    crate::trace::phase("schema data");
     (schema, spans, pending, diags)
 }
 
@@ -121,15 +124,15 @@ fn lower_resolve(
 fn duplicate_diagnostics(
     d: &symbols::Duplicate,
     names: &[String],
-    spans: &Spans,
+    spans: &LazySpans,
+    loaded: &Loaded,
     files: &[FileDescriptorProto],
 ) -> Vec<Diagnostic> {
     use crate::descriptor::pool::{message_at, SymbolKind};
     let name_span = |e: &symbols::Entry| {
-        let s = &spans[e.file];
+        let s = spans.file(loaded, e.file);
         s.get(&[&e.path[..], &[1]].concat())
             .or_else(|| s.get(&e.path))
-            .copied()
     };
     let here = &names[d.second.file];
     let span = name_span(&d.second);
@@ -181,9 +184,9 @@ fn duplicate_diagnostics(
             &d.second
         };
         let parent = &entry.path[..entry.path.len().saturating_sub(2)];
-        let at = spans[entry.file]
+        let at = spans
+            .file(loaded, entry.file)
             .get(&[parent, &[1]].concat())
-            .copied()
             .unwrap_or_default();
         let what = match other.kind {
             SymbolKind::Field => "field",
@@ -328,6 +331,7 @@ pub fn link_with(loaded: &Loaded, source_info: bool) -> Linked {
                 (out, it.diags)
             })
             .collect();
+        crate::trace::phase("interpret options");
         for (fi, (interpreted, diags)) in results.into_iter().enumerate() {
             diagnostics.extend(diags);
             let fd = &mut schema.files[fi];
@@ -343,6 +347,7 @@ pub fn link_with(loaded: &Loaded, source_info: bool) -> Linked {
             }
         }
     }
+    crate::trace::phase("apply options");
     Linked {
         schema,
         spans,

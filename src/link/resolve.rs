@@ -2,16 +2,15 @@
 //! input and output) to its fully-qualified name, with protoc's scoping rules
 //! and error messages.
 
-use std::collections::HashMap;
-
 use rayon::prelude::*;
 
+use super::source_info::{FileSpans, LazySpans};
 use super::symbols::{Entry, Symbols};
 use crate::descriptor::field_descriptor_proto::Type;
 use crate::descriptor::pool::SymbolKind;
 use crate::descriptor::{DescriptorProto, FieldDescriptorProto, FileDescriptorProto};
 use crate::diagnostics::Diagnostic;
-use crate::syntax::ast::Span;
+use crate::load::Loaded;
 
 /// What a reference must resolve to.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -108,7 +107,7 @@ struct FileCtx<'a> {
     syms: &'a Symbols,
     index: usize,
     names: &'a [String],
-    spans: &'a HashMap<Vec<i32>, Span>,
+    spans: FileSpans<'a>,
     diags: Vec<Diagnostic>,
 }
 
@@ -270,12 +269,13 @@ fn join(scope: &str, name: &str) -> String {
 }
 
 /// Resolves every reference in `files` in place. `names` are the files'
-/// names, `spans[i]` maps descriptor paths of file `i` to source spans.
+/// names; `spans` gives source spans for the diagnostics.
 pub fn resolve_all(
     files: &mut [FileDescriptorProto],
     syms: &Symbols,
     names: &[String],
-    spans: &[&HashMap<Vec<i32>, Span>],
+    spans: &LazySpans,
+    loaded: &Loaded,
 ) -> Vec<Diagnostic> {
     files
         .par_iter_mut()
@@ -285,7 +285,7 @@ pub fn resolve_all(
                 syms,
                 index,
                 names,
-                spans: spans[index],
+                spans: spans.file(loaded, index),
                 diags: Vec::new(),
             };
             ctx.file(fd);

@@ -308,16 +308,28 @@ impl Schema for Combined<'_> {
 
 static BUILTIN: OnceLock<SchemaData> = OnceLock::new();
 
+/// The files of [`builtin`], loaded and linked (options interpreted; no
+/// source info).
+pub fn builtin_linked() -> &'static (crate::load::Loaded, super::Linked) {
+    static LINKED: OnceLock<(crate::load::Loaded, super::Linked)> = OnceLock::new();
+    LINKED.get_or_init(|| {
+        let loaded = crate::load::load_builtin(&BUILTIN_FILES);
+        let linked = super::link_with(&loaded, false);
+        (loaded, linked)
+    })
+}
+
+const BUILTIN_FILES: [&str; 4] = [
+    "google/protobuf/descriptor.proto",
+    "google/protobuf/cpp_features.proto",
+    "google/protobuf/java_features.proto",
+    "google/protobuf/go_features.proto",
+];
+
 /// The built-in descriptor.proto and feature files, lowered and resolved.
 pub fn builtin() -> &'static SchemaData {
     BUILTIN.get_or_init(|| {
-        let names = [
-            "google/protobuf/descriptor.proto",
-            "google/protobuf/cpp_features.proto",
-            "google/protobuf/java_features.proto",
-            "google/protobuf/go_features.proto",
-        ];
-        let loaded = crate::load::load_builtin(&names);
+        let loaded = crate::load::load_builtin(&BUILTIN_FILES);
         super::lower_and_resolve(&loaded)
     })
 }

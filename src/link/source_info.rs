@@ -4,9 +4,11 @@
 //! multiple of 8) and the comments protoc attaches.
 
 use std::collections::HashMap;
+use std::sync::OnceLock;
 
 use crate::descriptor::source_code_info::Location;
 use crate::descriptor::SourceCodeInfo;
+use crate::load::{Loaded, SourceFile};
 use crate::syntax::ast::{Comments, Span};
 
 /// Width of a tab stop in protoc's column counting.
@@ -66,30 +68,88 @@ impl<'a> LineIndex<'a> {
     }
 }
 
+/// A descriptor path's byte span in its file: the span of the first
+/// location recorded under that path.
+pub type SpanMap = HashMap<Vec<i32>, Span>;
+
+/// The span maps of every file of a compilation, each made the first time
+/// a diagnostic asks for one (most files never need theirs).
+#[derive(Debug, Default)]
+pub struct LazySpans {
+    cells: Vec<OnceLock<SpanMap>>,
+}
+
+impl LazySpans {
+    /// Room for `files` files, none made yet.
+    pub fn new(files: usize) -> Self {
+        LazySpans {
+            cells: (0..files).map(|_| OnceLock::new()).collect(),
+        }
+    }
+
+    /// The spans of file `index` of `loaded` (none for an unknown index).
+    pub fn file<'a>(&'a self, loaded: &'a Loaded, index: usize) -> FileSpans<'a> {
+        FileSpans {
+            cell: self.cells.get(index),
+            file: loaded.files.get(index),
+        }
+    }
+}
+
+/// One file's span map, made on the first lookup.
+#[derive(Clone, Copy)]
+pub struct FileSpans<'a> {
+    cell: Option<&'a OnceLock<SpanMap>>,
+    file: Option<&'a SourceFile>,
+}
+
+impl FileSpans<'_> {
+    /// The byte span recorded for `path`, if any.
+    pub fn get(&self, path: &[i32]) -> Option<Span> {
+        let (cell, file) = (self.cell?, self.file?);
+        cell.get_or_init(|| super::lower::lower_spans(file))
+            .get(path)
+            .copied()
+    }
+}
+
 /// Collects locations in the order they are added.
 pub struct SourceInfoBuilder<'a> {
-    index: LineIndex<'a>,
-    /// Whether locations are kept; without, only the span map is built.
+    text: &'a str,
+    /// Built on first use: a file lowered without source info never needs it.
+    index: Option<LineIndex<'a>>,
+    /// Whether locations are kept.
     record: bool,
+    /// Whether the span map is built.
+    record_spans: bool,
     locations: Vec<Location>,
     /// Descriptor path to the byte span of its first location.
-    spans: HashMap<Vec<i32>, Span>,
+    spans: SpanMap,
 }
 
 impl<'a> SourceInfoBuilder<'a> {
+    /// A builder that keeps both locations and the span map.
     pub fn new(text: &'a str) -> Self {
-        Self::with_recording(text, true)
+        Self::with_recording(text, true, true)
     }
 
-    /// A builder that keeps locations only when `record` is set (the span
-    /// map is always built: diagnostics need it).
-    pub fn with_recording(text: &'a str, record: bool) -> Self {
+    /// A builder that keeps locations when `record` is set and builds the
+    /// span map when `record_spans` is; with neither it only hands out
+    /// location indices (all `usize::MAX`).
+    pub fn with_recording(text: &'a str, record: bool, record_spans: bool) -> Self {
         SourceInfoBuilder {
+            text,
+            index: None,
             record,
-            index: LineIndex::new(text),
+            record_spans,
             locations: Vec::new(),
             spans: HashMap::new(),
         }
+    }
+
+    fn index(&mut self) -> &LineIndex<'a> {
+        let text = self.text;
+        self.index.get_or_insert_with(|| LineIndex::new(text))
     }
 
     /// Number of locations recorded so far (the index the next one gets).
@@ -109,13 +169,15 @@ impl<'a> SourceInfoBuilder<'a> {
     /// Records a location, with the comments of its declaration when given;
     /// returns its index.
     pub fn add_with(&mut self, path: &[i32], span: Span, comments: Option<&Comments>) -> usize {
+        if self.record_spans && !self.spans.contains_key(path) {
+            self.spans.insert(path.to_vec(), span);
+        }
         if !self.record {
-            self.spans.entry(path.to_vec()).or_insert(span);
             return usize::MAX;
         }
         let mut loc = Location {
             path: path.to_vec(),
-            span: self.index.span(span),
+            span: self.index().span(span),
             ..Default::default()
         };
         if let Some(c) = comments {
@@ -123,7 +185,6 @@ impl<'a> SourceInfoBuilder<'a> {
             loc.trailing_comments = c.trailing.clone();
             loc.leading_detached_comments = c.detached.clone();
         }
-        self.spans.entry(path.to_vec()).or_insert(span);
         self.locations.push(loc);
         self.locations.len() - 1
     }
@@ -131,17 +192,18 @@ impl<'a> SourceInfoBuilder<'a> {
     /// Records a location whose span is `at` to the very start of the
     /// text (`end_at_origin`), the span protoc gives a file with no tokens.
     pub fn add_raw(&mut self, path: &[i32], at: Span, end_at_origin: bool) -> usize {
+        if self.record_spans && !self.spans.contains_key(path) {
+            self.spans.insert(path.to_vec(), at);
+        }
         if !self.record {
-            self.spans.entry(path.to_vec()).or_insert(at);
             return usize::MAX;
         }
-        let (l, c) = self.index.line_col(at.start as usize);
+        let (l, c) = self.index().line_col(at.start as usize);
         let span = match (end_at_origin, l) {
             (true, 0) => vec![0, c, 0],
             (true, _) => vec![l, c, 0, 0],
-            (false, _) => self.index.span(at),
+            (false, _) => self.index().span(at),
         };
-        self.spans.entry(path.to_vec()).or_insert(at);
         self.locations.push(Location {
             path: path.to_vec(),
             span,
@@ -150,7 +212,7 @@ impl<'a> SourceInfoBuilder<'a> {
         self.locations.len() - 1
     }
 
-    pub fn finish(self) -> (SourceCodeInfo, HashMap<Vec<i32>, Span>) {
+    pub fn finish(self) -> (SourceCodeInfo, SpanMap) {
         (
             SourceCodeInfo {
                 location: self.locations,

@@ -38,10 +38,15 @@ pub struct Duplicate {
     pub enum_name: Option<String>,
 }
 
+/// Full name to definition, hashed with a fast non-cryptographic hash
+/// (names come from the schema, not from an adversary choosing collisions
+/// against a service).
+pub type SymbolMap = HashMap<String, Entry, rustc_hash::FxBuildHasher>;
+
 /// All names of a compilation.
 #[derive(Debug, Default)]
 pub struct Symbols {
-    pub entries: HashMap<String, Entry>,
+    pub entries: SymbolMap,
     pub packages: Vec<String>,
     /// For each file: itself, its direct imports and whatever they re-export
     /// through `import public`.
@@ -60,58 +65,131 @@ fn join(scope: &str, name: &str) -> String {
     }
 }
 
+/// One name a file defines, as collected before the table is merged; for
+/// an enum value, the short name of its enum.
+type Defined = (String, Entry, Option<String>);
+
+/// Collects the names one file defines, in protoc's order.
+struct Collector {
+    file: usize,
+    out: Vec<Defined>,
+}
+
+impl Collector {
+    fn add(&mut self, name: String, kind: SymbolKind, path: Vec<i32>) {
+        let file = self.file;
+        self.out.push((name, Entry { kind, file, path }, None));
+    }
+
+    fn message(&mut self, scope: &str, m: &DescriptorProto, path: Vec<i32>) {
+        let name = join(scope, m.name());
+        let sub = |k: i32, i: usize| [&path[..], &[k, i as i32]].concat();
+        for (i, f) in m.field.iter().enumerate() {
+            self.add(join(&name, f.name()), SymbolKind::Field, sub(2, i));
+        }
+        for (i, o) in m.oneof_decl.iter().enumerate() {
+            self.add(join(&name, o.name()), SymbolKind::Oneof, sub(8, i));
+        }
+        for (i, n) in m.nested_type.iter().enumerate() {
+            self.add(join(&name, n.name()), SymbolKind::Message, sub(3, i));
+            self.message(&name, n, sub(3, i));
+        }
+        for (i, e) in m.enum_type.iter().enumerate() {
+            self.enum_(&name, e, sub(4, i));
+        }
+        for (i, x) in m.extension.iter().enumerate() {
+            self.add(join(&name, x.name()), SymbolKind::Extension, sub(6, i));
+        }
+    }
+
+    fn enum_(&mut self, scope: &str, e: &EnumDescriptorProto, path: Vec<i32>) {
+        self.add(join(scope, e.name()), SymbolKind::Enum, path.clone());
+        for (i, v) in e.value.iter().enumerate() {
+            // C++ scoping: values are siblings of their enum.
+            let entry = Entry {
+                kind: SymbolKind::EnumValue,
+                file: self.file,
+                path: [&path[..], &[2, i as i32]].concat(),
+            };
+            self.out
+                .push((join(scope, v.name()), entry, Some(e.name().to_string())));
+        }
+    }
+
+    fn file(file: usize, f: &FileDescriptorProto) -> Vec<Defined> {
+        let mut c = Collector {
+            file,
+            out: Vec::new(),
+        };
+        let pkg = f.package();
+        for (i, m) in f.message_type.iter().enumerate() {
+            c.add(join(pkg, m.name()), SymbolKind::Message, vec![4, i as i32]);
+            c.message(pkg, m, vec![4, i as i32]);
+        }
+        for (i, e) in f.enum_type.iter().enumerate() {
+            c.enum_(pkg, e, vec![5, i as i32]);
+        }
+        for (i, x) in f.extension.iter().enumerate() {
+            c.add(
+                join(pkg, x.name()),
+                SymbolKind::Extension,
+                vec![7, i as i32],
+            );
+        }
+        for (i, sv) in f.service.iter().enumerate() {
+            let name = join(pkg, sv.name());
+            c.add(name.clone(), SymbolKind::Service, vec![6, i as i32]);
+            for (j, m) in sv.method.iter().enumerate() {
+                c.add(
+                    join(&name, m.name()),
+                    SymbolKind::Method,
+                    vec![6, i as i32, 2, j as i32],
+                );
+            }
+        }
+        c.out
+    }
+}
+
 impl Symbols {
     /// Builds the table. `deps[i]` lists the files file `i` imports (indices,
-    /// `None` when missing), in import order.
+    /// `None` when missing), in import order. Each file's names are collected
+    /// in parallel, then merged in file order (which decides what counts as
+    /// the first definition of a duplicate).
     pub fn build(
         files: &[FileDescriptorProto],
         deps: &[Vec<Option<usize>>],
         option_deps: &[Vec<Option<usize>>],
     ) -> Symbols {
+        use rayon::prelude::*;
+        let defined: Vec<Vec<Defined>> = files
+            .par_iter()
+            .enumerate()
+            .map(|(fi, f)| Collector::file(fi, f))
+            .collect();
+        let total = defined.iter().map(Vec::len).sum::<usize>();
         let mut s = Symbols {
             packages: files.iter().map(|f| f.package().to_string()).collect(),
+            entries: SymbolMap::with_capacity_and_hasher(total + files.len(), Default::default()),
             ..Default::default()
         };
-        for (fi, f) in files.iter().enumerate() {
+        for (fi, (f, names)) in files.iter().zip(defined).enumerate() {
             let pkg = f.package();
             if !pkg.is_empty() {
-                let mut acc = String::new();
-                for part in pkg.split('.') {
-                    acc = join(&acc, part);
-                    s.add_package(&acc, fi);
+                for (end, _) in pkg.match_indices('.').chain([(pkg.len(), "")]) {
+                    s.add_package(&pkg[..end], fi);
                 }
             }
-            for (i, m) in f.message_type.iter().enumerate() {
-                s.add_message(pkg, m, fi, vec![4, i as i32]);
-            }
-            for (i, e) in f.enum_type.iter().enumerate() {
-                s.add_enum(pkg, e, fi, vec![5, i as i32]);
-            }
-            for (i, x) in f.extension.iter().enumerate() {
-                s.add(
-                    join(pkg, x.name()),
-                    SymbolKind::Extension,
-                    fi,
-                    vec![7, i as i32],
-                );
-            }
-            for (i, sv) in f.service.iter().enumerate() {
-                let name = join(pkg, sv.name());
-                s.add(name.clone(), SymbolKind::Service, fi, vec![6, i as i32]);
-                for (j, m) in sv.method.iter().enumerate() {
-                    s.add(
-                        join(&name, m.name()),
-                        SymbolKind::Method,
-                        fi,
-                        vec![6, i as i32, 2, j as i32],
-                    );
-                }
+            for (name, entry, enum_name) in names {
+                s.add(name, entry, enum_name);
             }
         }
         s.visible = (0..files.len())
+            .into_par_iter()
             .map(|i| visible_from(i, files, deps))
             .collect();
         s.visible_for_options = (0..files.len())
+            .into_par_iter()
             .map(|i| {
                 let mut v = s.visible[i].clone();
                 for d in option_deps[i].iter().flatten() {
@@ -149,60 +227,18 @@ impl Symbols {
         }
     }
 
-    fn add(&mut self, name: String, kind: SymbolKind, file: usize, path: Vec<i32>) {
-        let entry = Entry { kind, file, path };
+    /// Adds a name; a name already taken is recorded as a duplicate (with
+    /// the enum's name for an enum value).
+    fn add(&mut self, name: String, entry: Entry, enum_name: Option<String>) {
         match self.entries.get(&name) {
             Some(first) => self.duplicates.push(Duplicate {
-                enum_name: None,
+                enum_name,
                 name,
                 first: first.clone(),
                 second: entry,
             }),
             None => {
                 self.entries.insert(name, entry);
-            }
-        }
-    }
-
-    fn add_message(&mut self, scope: &str, m: &DescriptorProto, file: usize, path: Vec<i32>) {
-        let name = join(scope, m.name());
-        self.add(name.clone(), SymbolKind::Message, file, path.clone());
-        let sub = |k: i32, i: usize| [&path[..], &[k, i as i32]].concat();
-        for (i, f) in m.field.iter().enumerate() {
-            self.add(join(&name, f.name()), SymbolKind::Field, file, sub(2, i));
-        }
-        for (i, o) in m.oneof_decl.iter().enumerate() {
-            self.add(join(&name, o.name()), SymbolKind::Oneof, file, sub(8, i));
-        }
-        for (i, n) in m.nested_type.iter().enumerate() {
-            self.add_message(&name, n, file, sub(3, i));
-        }
-        for (i, e) in m.enum_type.iter().enumerate() {
-            self.add_enum(&name, e, file, sub(4, i));
-        }
-        for (i, x) in m.extension.iter().enumerate() {
-            self.add(
-                join(&name, x.name()),
-                SymbolKind::Extension,
-                file,
-                sub(6, i),
-            );
-        }
-    }
-
-    fn add_enum(&mut self, scope: &str, e: &EnumDescriptorProto, file: usize, path: Vec<i32>) {
-        self.add(join(scope, e.name()), SymbolKind::Enum, file, path.clone());
-        for (i, v) in e.value.iter().enumerate() {
-            // C++ scoping: values are siblings of their enum.
-            let before = self.duplicates.len();
-            self.add(
-                join(scope, v.name()),
-                SymbolKind::EnumValue,
-                file,
-                [&path[..], &[2, i as i32]].concat(),
-            );
-            if let Some(d) = self.duplicates.get_mut(before) {
-                d.enum_name = Some(e.name().to_string());
             }
         }
     }

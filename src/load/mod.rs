@@ -15,7 +15,7 @@ use rayon::prelude::*;
 
 use crate::diagnostics::{Diagnostic, Sources};
 use crate::syntax::ast::{self, FileItem, ImportKind, Span};
-use crate::syntax::parse;
+use crate::syntax::parse_with;
 
 /// Largest file we read (protoc's own limit on one file is 2 GiB; we keep
 /// memory bounded instead).
@@ -29,6 +29,9 @@ pub struct LoadOptions {
     pub roots: Vec<PathBuf>,
     /// Serve the well-known types from built-in text when no root has them.
     pub builtin_wkt: bool,
+    /// Leave comments out of the syntax trees: set when nothing will ask
+    /// for source info or documentation (it saves a good part of parsing).
+    pub skip_comments: bool,
 }
 
 /// One import statement, resolved.
@@ -144,6 +147,7 @@ pub fn load_builtin(names: &[&str]) -> Loaded {
     let opts = LoadOptions {
         roots: Vec::new(),
         builtin_wkt: true,
+        skip_comments: true,
     };
     let resolver = Resolver {
         opts: &opts,
@@ -162,6 +166,7 @@ pub fn load_in_memory(files: &[(&str, &str)], inputs: &[&str], builtin_wkt: bool
     let opts = LoadOptions {
         roots: Vec::new(),
         builtin_wkt,
+        skip_comments: false,
     };
     let resolver = Resolver {
         opts: &opts,
@@ -314,7 +319,7 @@ fn read_and_parse(resolver: &Resolver<'_>, name: &str) -> Option<Parsed> {
             };
             let (text, invalid) = decode_utf8(bytes);
             let text: Arc<str> = Arc::from(text);
-            let r = parse(name, &text);
+            let r = parse_with(name, &text, !resolver.opts.skip_comments);
             if let Some(at) = invalid_outside_comments(&text, &invalid) {
                 diagnostics.push(
                     Diagnostic::error("invalid-utf8", "File is not valid UTF-8.")
@@ -336,7 +341,7 @@ fn read_and_parse(resolver: &Resolver<'_>, name: &str) -> Option<Parsed> {
             });
         }
     };
-    let r = parse(name, &text);
+    let r = parse_with(name, &text, !resolver.opts.skip_comments);
     Some(Parsed {
         name: name.to_string(),
         path,
@@ -667,6 +672,7 @@ mod tests {
         LoadOptions {
             roots: vec![dir.to_path_buf()],
             builtin_wkt: true,
+            skip_comments: false,
         }
     }
 

@@ -17,4 +17,4 @@ mod grammar {
     include!(concat!(env!("OUT_DIR"), "/proto.rs"));
 }
 
-pub use parser::{parse, ParseResult};
+pub use parser::{parse, parse_with, ParseResult};

@@ -35,6 +35,8 @@ impl ParseResult {
 pub struct Ctx<'a> {
     name: &'a str,
     text: &'a str,
+    /// Whether declarations get their comments.
+    keep_comments: bool,
     toks: &'a [(Tok<'a>, Span)],
     diags: RefCell<Vec<Diagnostic>>,
     /// Set once a syntax error is reported: recovered errors that follow are
@@ -82,6 +84,9 @@ impl<'a> Ctx<'a> {
     /// end-of-declaration token (`;` or `{`) starts at `end_tok`.
     pub fn comments(&self, start: usize, end_tok: usize) -> Comments {
         let mut c = Comments::default();
+        if !self.keep_comments {
+            return c;
+        }
         if let Some(i) = self.tok_index(start) {
             let prev = if i == 0 {
                 None
@@ -462,6 +467,13 @@ fn expected_message(
 
 /// Parses one file. `name` is used in diagnostics only.
 pub fn parse(name: &str, text: &str) -> ParseResult {
+    parse_with(name, text, true)
+}
+
+/// Like [`parse`]; without `comments`, declarations carry no comments
+/// (attributing them is a good part of parsing, and only source info and
+/// generated documentation use them).
+pub fn parse_with(name: &str, text: &str, comments: bool) -> ParseResult {
     // Past MAX_ERRORS_PER_FILE errors nothing more is shown, so scanning
     // and parsing stop there: memory and time stay bounded on garbage.
     // The errors shown are the same, as both stages work front to back
@@ -493,6 +505,7 @@ pub fn parse(name: &str, text: &str) -> ParseResult {
     let ctx = Ctx {
         name,
         text,
+        keep_comments: comments,
         toks: &tokens.toks,
         diags: RefCell::new(Vec::new()),
         last_error_end: RefCell::new(None),
