@@ -193,6 +193,7 @@ fn run_compile(args: CompileArgs, mut outputs: protoforge::plugin::Outputs) -> E
 }
 
 fn main() -> ExitCode {
+    protoforge::trace::phase("start");
     let args = match expand_args() {
         Ok(a) => a,
         Err(e) => {

@@ -42,32 +42,39 @@ impl Lookups<'_, '_> {
         })
     }
 
-    /// protoc's relative lookup of `name` from scope `relative_to`.
-    fn lookup(&mut self, name: &str, relative_to: &str, types_only: bool) {
+    /// protoc's relative lookup of `name` made by an element of `scope`:
+    /// `scope.first`, then in each enclosing scope, then `name` alone.
+    fn lookup(&mut self, name: &str, scope: &str, types_only: bool) {
         let name = name.trim();
         if let Some(abs) = name.strip_prefix('.') {
             self.find(abs);
             return;
         }
         let first = name.split('.').next().unwrap_or(name);
-        let mut scope = relative_to.to_string();
+        let mut candidate = String::with_capacity(scope.len() + name.len() + 1);
+        let mut scope = scope;
         loop {
-            let Some(dot) = scope.rfind('.') else {
+            if scope.is_empty() {
                 self.find(name);
                 return;
-            };
-            scope.truncate(dot);
-            let candidate = format!("{scope}.{first}");
+            }
+            candidate.clear();
+            candidate.push_str(scope);
+            candidate.push('.');
+            candidate.push_str(first);
             if let Some((kind, aggregate)) = self.find(&candidate) {
                 if first.len() < name.len() {
                     if aggregate {
-                        self.find(&format!("{scope}.{name}"));
+                        candidate.truncate(scope.len() + 1);
+                        candidate.push_str(name);
+                        self.find(&candidate);
                         return;
                     }
                 } else if !types_only || matches!(kind, SymbolKind::Message | SymbolKind::Enum) {
                     return;
                 }
             }
+            scope = scope.rfind('.').map_or("", |dot| &scope[..dot]);
         }
     }
 }
@@ -106,7 +113,7 @@ fn extend_refs(l: &mut Lookups<'_, '_>, x: &ast::Extend, scope: &str) {
     let extendee = x.extendee.text();
     for i in &x.items {
         if let ast::ExtendItem::Field(f) = i {
-            l.lookup(&extendee, &join(scope, &f.name.name), false);
+            l.lookup(&extendee, scope, false);
             field_refs(l, f, scope);
         }
     }
@@ -116,10 +123,10 @@ fn extend_refs(l: &mut Lookups<'_, '_>, x: &ast::Extend, scope: &str) {
 /// entry's `value` field), or a group's body (a message in `scope`).
 fn field_refs(l: &mut Lookups<'_, '_>, f: &ast::Field, scope: &str) {
     match &f.ty {
-        ast::FieldType::Named(t) => l.lookup(&t.text(), &join(scope, &f.name.name), true),
+        ast::FieldType::Named(t) => l.lookup(&t.text(), scope, true),
+        // Looked up from the map entry's `value` field.
         ast::FieldType::Map { value, .. } => {
-            let full = join(scope, &f.name.name);
-            l.lookup(&value.text(), &format!("{full}.value"), true);
+            l.lookup(&value.text(), &join(scope, &f.name.name), true)
         }
         ast::FieldType::Group { body, .. } => message_refs(l, body, &join(scope, &f.name.name)),
     }
@@ -157,9 +164,8 @@ pub(crate) fn unused(cx: &mut Cx<'_>) {
                 let service = join(package, &sv.name.name);
                 for i in &sv.items {
                     if let ast::ServiceItem::Method(m) = i {
-                        let full = join(&service, &m.name.name);
-                        l.lookup(&m.input.ty.text(), &full, false);
-                        l.lookup(&m.output.ty.text(), &full, false);
+                        l.lookup(&m.input.ty.text(), &service, false);
+                        l.lookup(&m.output.ty.text(), &service, false);
                     }
                 }
             }

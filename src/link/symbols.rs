@@ -43,6 +43,9 @@ pub struct Duplicate {
 /// against a service).
 pub type SymbolMap = HashMap<String, Entry, rustc_hash::FxBuildHasher>;
 
+/// A set of file indices.
+pub type FileSet = HashSet<usize, rustc_hash::FxBuildHasher>;
+
 /// All names of a compilation.
 #[derive(Debug, Default)]
 pub struct Symbols {
@@ -50,10 +53,10 @@ pub struct Symbols {
     pub packages: Vec<String>,
     /// For each file: itself, its direct imports and whatever they re-export
     /// through `import public`.
-    pub visible: Vec<HashSet<usize>>,
+    pub visible: Vec<FileSet>,
     /// The same plus `import option` files (and their public imports):
     /// what option names may refer to.
-    pub visible_for_options: Vec<HashSet<usize>>,
+    pub visible_for_options: Vec<FileSet>,
     pub duplicates: Vec<Duplicate>,
 }
 
@@ -285,8 +288,9 @@ fn visible_from(
     file: usize,
     files: &[FileDescriptorProto],
     deps: &[Vec<Option<usize>>],
-) -> HashSet<usize> {
-    let mut seen = HashSet::from([file]);
+) -> FileSet {
+    let mut seen = FileSet::default();
+    seen.insert(file);
     let mut queue: Vec<usize> = deps[file]
         .iter()
         .flatten()

@@ -407,10 +407,11 @@ pub fn load(inputs: &[String], opts: &LoadOptions) -> Loaded {
 
     // Inputs to virtual names.
     let mut input_names = Vec::new();
+    let mut seen = std::collections::HashSet::new();
     for input in inputs {
         match resolver.input_name(input) {
             Ok(n) => {
-                if !input_names.contains(&n) {
+                if seen.insert(n.clone()) {
                     input_names.push(n);
                 }
             }
