@@ -91,13 +91,13 @@ pub fn by_name(name: &str) -> Option<Box<dyn Backend>> {
 }
 
 /// Writes generated files under `dir`, creating directories as needed.
-/// File names must be relative and must not leave `dir`.
+/// File names must be relative and must not leave `dir`; every name is
+/// checked before anything is written, so a bad one leaves no output.
 pub fn write_files(dir: &Path, files: &[GeneratedFile]) -> std::io::Result<()> {
     use std::io::{Error, ErrorKind};
     for f in files {
-        let rel = Path::new(&f.name);
         let safe = !f.name.is_empty()
-            && rel
+            && Path::new(&f.name)
                 .components()
                 .all(|c| matches!(c, std::path::Component::Normal(_)));
         if !safe {
@@ -106,7 +106,9 @@ pub fn write_files(dir: &Path, files: &[GeneratedFile]) -> std::io::Result<()> {
                 format!("refusing to write outside the output directory: {}", f.name),
             ));
         }
-        let path = dir.join(rel);
+    }
+    for f in files {
+        let path = dir.join(&f.name);
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent)?;
         }
@@ -219,6 +221,23 @@ mod tests {
         };
         write_files(dir.path(), &[ok]).unwrap();
         assert_eq!(std::fs::read(dir.path().join("a/b.rs")).unwrap(), b"x");
+    }
+
+    #[test]
+    fn write_files_writes_nothing_when_a_later_name_is_bad() {
+        let dir = tempfile::tempdir().unwrap();
+        let files = [
+            GeneratedFile {
+                name: "first.rs".into(),
+                content: b"x".to_vec(),
+            },
+            GeneratedFile {
+                name: "../second.rs".into(),
+                content: b"y".to_vec(),
+            },
+        ];
+        assert!(write_files(dir.path(), &files).is_err());
+        assert!(!dir.path().join("first.rs").exists());
     }
 
     #[test]

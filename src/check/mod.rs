@@ -172,7 +172,9 @@ impl<'a> Cx<'a> {
 
     fn check(&mut self, is_input: bool) {
         // 1. Build.
-        numbers::build(self);
+        if !numbers::build(self) {
+            return;
+        }
         // 2. Cross-link.
         self.cross_link();
         names::cross_link(self);
@@ -264,7 +266,7 @@ impl<'a> Cx<'a> {
         scope: &str,
         seen: &mut Vec<(String, i32, String)>,
     ) {
-        let name = join(scope, m.name());
+        let name = numbers::message_name(scope, m);
         for (i, n) in m.nested_type.iter().enumerate() {
             self.cross_link_message(n, &path(p, &[3, i as i32]), &name, seen);
         }

@@ -38,15 +38,36 @@ impl Hints {
     }
 }
 
-/// protoc's build phase over the whole file.
-pub(crate) fn build(cx: &mut Cx<'_>) {
+/// Longest full name protoc accepts (it stores name lengths in 16 bits).
+const MAX_NAME_LEN: usize = 65_535;
+/// Longest package name protoc accepts.
+const MAX_PACKAGE_LEN: usize = 511;
+/// Most components a package name may have.
+const MAX_PACKAGE_DEPTH: usize = 101;
+
+/// protoc's build phase over the whole file. Returns false when the file
+/// cannot be built at all (its package is refused): protoc reports nothing
+/// else about it.
+pub(crate) fn build(cx: &mut Cx<'_>) -> bool {
     let fd: &FileDescriptorProto = cx.fd;
     let mut hints = Hints::default();
     let pkg = fd.package().to_string();
-    if pkg.len() > 511 {
+    if pkg.len() > MAX_PACKAGE_LEN {
         let at = cx.name_at(&[]);
         cx.error("package-too-long", at, "Package name is too long");
+        return false;
     }
+    if pkg.split('.').count() > MAX_PACKAGE_DEPTH {
+        let at = cx.name_at(&[]);
+        cx.push(
+            cx.diag("package-too-deep", at, "", "Exceeds Maximum Package Depth")
+                .with_note(format!(
+                    "a package name may have at most {MAX_PACKAGE_DEPTH} components"
+                )),
+        );
+        return false;
+    }
+    long_names(cx);
     for (i, m) in fd.message_type.iter().enumerate() {
         build_message(cx, &mut hints, m, &[4, i as i32], &pkg);
     }
@@ -57,10 +78,44 @@ pub(crate) fn build(cx: &mut Cx<'_>) {
         build_field(cx, &mut hints, f, &[7, i as i32], &pkg, None, true);
     }
     cx.hints = hints;
+    true
+}
+
+/// The full name of message `m` in `scope` as later reports give it:
+/// protoc calls a message whose name it refused "unknown".
+pub(crate) fn message_name(scope: &str, m: &DescriptorProto) -> String {
+    let name = join(scope, m.name());
+    if name.len() > MAX_NAME_LEN {
+        "unknown".to_string()
+    } else {
+        name
+    }
+}
+
+/// Full names longer than protoc can store, reported before anything else
+/// in the file; what such an element contains is not looked at.
+fn long_names(cx: &mut Cx<'_>) {
+    let mut refused = vec![false; cx.items.len()];
+    for i in 0..cx.items.len() {
+        if cx.items[i].parent.is_some_and(|p| refused[p]) {
+            refused[i] = true;
+            continue;
+        }
+        if cx.items[i].full_name.len() > MAX_NAME_LEN {
+            refused[i] = true;
+            let at = cx.name_at(&cx.items[i].path);
+            cx.push(
+                cx.diag("name-too-long", at, "", "Name too long.")
+                    .with_note(format!(
+                        "a full name may be at most {MAX_NAME_LEN} bytes long"
+                    )),
+            );
+        }
+    }
 }
 
 fn build_message(cx: &mut Cx<'_>, hints: &mut Hints, m: &DescriptorProto, p: &[i32], scope: &str) {
-    let name = join(scope, m.name());
+    let name = message_name(scope, m);
     for (i, f) in m.field.iter().enumerate() {
         build_field(
             cx,

@@ -193,7 +193,9 @@ impl<'a> Lowerer<'a> {
             i = 3;
         }
         loop {
-            while i < b.len() && b[i].is_ascii_whitespace() {
+            // protoc's whitespace: also vertical tab, which
+            // `is_ascii_whitespace` leaves out.
+            while i < b.len() && matches!(b[i], b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c) {
                 i += 1;
             }
             if b[i..].starts_with(b"//") {
