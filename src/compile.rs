@@ -68,6 +68,19 @@ fn compile_inner(
     keep: bool,
 ) -> (Compilation, Option<Linked>) {
     let mut kept = None;
+    // The built-in descriptor.proto is linked once per process and needed
+    // from option checking on: link it while the inputs are read.
+    // On a pool of its own, so that it never waits behind the inputs' work.
+    std::thread::spawn(
+        || match rayon::ThreadPoolBuilder::new().num_threads(1).build() {
+            Ok(pool) => pool.install(|| {
+                crate::link::schema::builtin_linked();
+            }),
+            Err(_) => {
+                crate::link::schema::builtin_linked();
+            }
+        },
+    );
     let loaded = load(
         inputs,
         &LoadOptions {

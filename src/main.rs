@@ -134,7 +134,8 @@ fn run_compile(args: CompileArgs, mut outputs: protoforge::plugin::Outputs) -> E
         protoforge::compile::compile_linked(&args.files, &opts)
     };
     let color = args.error_format == ErrorFormat::Human && std::io::stderr().is_terminal();
-    let mut stderr = std::io::stderr().lock();
+    // Buffered: rendering writes many small pieces, and stderr is not.
+    let mut stderr = std::io::BufWriter::new(std::io::stderr().lock());
     let _ = render(
         &result.diagnostics,
         &result.sources(),
@@ -160,6 +161,9 @@ fn run_compile(args: CompileArgs, mut outputs: protoforge::plugin::Outputs) -> E
             }
         );
     }
+    let _ = stderr.flush();
+    drop(stderr);
+    protoforge::trace::phase("report");
     if result.has_errors() {
         return ExitCode::FAILURE;
     }

@@ -1,18 +1,23 @@
 //! Phase timings for profiling: with `PROTOFORGE_TRACE=1` in the
 //! environment, each call to [`phase`] prints to stderr the time since the
 //! previous call and the process's resident memory (current and peak).
+//! Only the thread that first called it reports.
 //! Silent and nearly free otherwise.
 
 use std::sync::{Mutex, OnceLock};
 use std::time::Instant;
 
-fn state() -> Option<&'static Mutex<Instant>> {
-    static STATE: OnceLock<Option<Mutex<Instant>>> = OnceLock::new();
+/// The time of the last phase end, and the thread that reports (phases
+/// ended on other threads, such as background warm-ups, are not shown).
+type State = (Mutex<Instant>, std::thread::ThreadId);
+
+fn state() -> Option<&'static State> {
+    static STATE: OnceLock<Option<State>> = OnceLock::new();
     STATE
         .get_or_init(|| {
             std::env::var_os("PROTOFORGE_TRACE")
                 .filter(|v| !v.is_empty() && v != "0")
-                .map(|_| Mutex::new(Instant::now()))
+                .map(|_| (Mutex::new(Instant::now()), std::thread::current().id()))
         })
         .as_ref()
 }
@@ -24,7 +29,10 @@ pub fn enabled() -> bool {
 
 /// Ends the phase called `name`: prints its duration and the memory now.
 pub fn phase(name: &str) {
-    let Some(m) = state() else { return };
+    let Some((m, thread)) = state() else { return };
+    if std::thread::current().id() != *thread {
+        return;
+    }
     let mut last = m.lock().unwrap_or_else(|e| e.into_inner());
     let now = Instant::now();
     let ms = now.duration_since(*last).as_secs_f64() * 1000.0;

@@ -332,22 +332,32 @@ pub fn link_with(loaded: &Loaded, source_info: bool) -> Linked {
             })
             .collect();
         crate::trace::phase("interpret options");
-        for (fi, (interpreted, diags)) in results.into_iter().enumerate() {
+        let mut per_file = Vec::with_capacity(results.len());
+        for (interpreted, diags) in results {
             diagnostics.extend(diags);
-            let fd = &mut schema.files[fi];
-            for (target, kind, r) in interpreted {
-                finish::apply_records(fd, &target, kind, &r.records);
-                if let Some(info) = fd.source_code_info.as_mut() {
-                    for (loc, path) in r.paths {
-                        if let Some(l) = info.location.get_mut(loc) {
-                            l.path = path;
+            per_file.push(interpreted);
+        }
+        schema
+            .files
+            .par_iter_mut()
+            .zip(per_file)
+            .for_each(|(fd, interpreted)| {
+                for (target, kind, r) in interpreted {
+                    finish::apply_records(fd, &target, kind, &r.records);
+                    if let Some(info) = fd.source_code_info.as_mut() {
+                        for (loc, path) in r.paths {
+                            if let Some(l) = info.location.get_mut(loc) {
+                                l.path = path;
+                            }
                         }
                     }
                 }
-            }
-        }
+            });
     }
     crate::trace::phase("apply options");
+    // Dropping every pending option statement takes a while: let the
+    // thread pool do it while the caller goes on.
+    rayon::spawn(move || drop(pending));
     Linked {
         schema,
         spans,

@@ -111,7 +111,7 @@ impl<'a> Interpreter<'a> {
     fn regular_field(&self, message: &str, name: &str) -> Option<Step<'a>> {
         let (data, file, path, m) = self.schema.message(message)?;
         let i = m.field.iter().position(|f| f.name() == name)?;
-        let p = [&path[..], &[2, i as i32]].concat();
+        let p = [path, &[2, i as i32]].concat();
         Some(self.step(format!("{message}.{name}"), &m.field[i], data, file, &p))
     }
 

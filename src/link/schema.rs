@@ -2,8 +2,9 @@
 //! (after name resolution) plus the built-in `descriptor.proto`, which
 //! defines the standard options messages whether or not a file imports it.
 
-use std::collections::HashMap;
 use std::sync::OnceLock;
+
+use rustc_hash::FxHashMap;
 
 use super::dynamic::{FieldInfo, Schema};
 use super::lower::PendingOption;
@@ -82,10 +83,11 @@ pub fn peek_flags<'a>(options: impl Iterator<Item = &'a PendingOption>) -> Flags
 pub struct SchemaData {
     pub files: Vec<FileDescriptorProto>,
     pub symbols: Symbols,
-    /// (extendee full name, number) -> (file, path) of the extension.
-    extensions: HashMap<(String, i32), (usize, Vec<i32>)>,
-    /// (file, element path) -> explicit flags of fields, messages and files.
-    flags: HashMap<(usize, Vec<i32>), Flags>,
+    /// Extendee full name -> number -> (file, path) of the extension.
+    extensions: FxHashMap<String, FxHashMap<i32, (usize, Vec<i32>)>>,
+    /// Per file: element path -> explicit flags of fields, messages and
+    /// the file itself (looked up without allocating).
+    flags: Vec<FxHashMap<Vec<i32>, Flags>>,
 }
 
 fn ext_key(extendee: &str) -> String {
@@ -98,29 +100,35 @@ impl SchemaData {
         symbols: Symbols,
         pending: &[&[PendingOption]],
     ) -> SchemaData {
-        let mut extensions = HashMap::new();
-        for (name, e) in &symbols.entries {
-            let _ = name;
+        use rayon::prelude::*;
+        let mut extensions: FxHashMap<String, FxHashMap<i32, (usize, Vec<i32>)>> =
+            FxHashMap::default();
+        for e in symbols.entries.values() {
             if e.kind == SymbolKind::Extension {
                 if let Some(f) = crate::descriptor::pool::field_at(&files[e.file], &e.path) {
                     if let (Some(x), Some(n)) = (&f.extendee, f.number) {
                         extensions
-                            .entry((ext_key(x), n))
+                            .entry(ext_key(x))
+                            .or_default()
+                            .entry(n)
                             .or_insert((e.file, e.path.clone()));
                     }
                 }
             }
         }
-        let mut flags: HashMap<(usize, Vec<i32>), Flags> = HashMap::new();
-        for (fi, opts) in pending.iter().enumerate() {
-            let mut by_target: HashMap<&[i32], Vec<&PendingOption>> = HashMap::new();
-            for o in opts.iter() {
-                by_target.entry(&o.target).or_default().push(o);
-            }
-            for (t, os) in by_target {
-                flags.insert((fi, t.to_vec()), peek_flags(os.into_iter()));
-            }
-        }
+        let flags = pending
+            .par_iter()
+            .map(|opts| {
+                let mut by_target: FxHashMap<&[i32], Vec<&PendingOption>> = FxHashMap::default();
+                for o in opts.iter() {
+                    by_target.entry(&o.target).or_default().push(o);
+                }
+                by_target
+                    .into_iter()
+                    .map(|(t, os)| (t.to_vec(), peek_flags(os.into_iter())))
+                    .collect()
+            })
+            .collect();
         SchemaData {
             files,
             symbols,
@@ -130,13 +138,13 @@ impl SchemaData {
     }
 
     /// A message by full name: (file, path, descriptor).
-    pub fn message(&self, name: &str) -> Option<(usize, Vec<i32>, &DescriptorProto)> {
+    pub fn message(&self, name: &str) -> Option<(usize, &[i32], &DescriptorProto)> {
         let e = self.symbols.entries.get(name)?;
         if e.kind != SymbolKind::Message {
             return None;
         }
         let m = message_at(&self.files[e.file], &e.path)?;
-        Some((e.file, e.path.clone(), m))
+        Some((e.file, &e.path, m))
     }
 
     pub fn enum_type(&self, name: &str) -> Option<&EnumDescriptorProto> {
@@ -153,7 +161,7 @@ impl SchemaData {
         extendee: &str,
         number: i32,
     ) -> Option<(usize, &[i32], &FieldDescriptorProto)> {
-        let (f, p) = self.extensions.get(&(extendee.to_string(), number))?;
+        let (f, p) = self.extensions.get(extendee)?.get(&number)?;
         Some((
             *f,
             p,
@@ -168,11 +176,9 @@ impl SchemaData {
         path: &[i32],
         field: &'a FieldDescriptorProto,
     ) -> FieldInfo<'a> {
-        let own = self
-            .flags
-            .get(&(file, path.to_vec()))
-            .copied()
-            .unwrap_or_default();
+        let flags = self.flags.get(file);
+        let flag = |p: &[i32]| flags.and_then(|f| f.get(p));
+        let own = flag(path).copied().unwrap_or_default();
         let fd = &self.files[file];
         let editions = fd.syntax.as_deref() == Some("editions");
         let proto3 = fd.syntax.as_deref() == Some("proto3");
@@ -181,14 +187,14 @@ impl SchemaData {
             if let Some(v) = get(&own) {
                 return Some(v);
             }
-            let mut p = path.to_vec();
+            let mut p = path;
             while p.len() > 2 {
-                p.truncate(p.len() - 2);
-                if let Some(v) = self.flags.get(&(file, p.clone())).and_then(get) {
+                p = &p[..p.len() - 2];
+                if let Some(v) = flag(p).and_then(get) {
                     return Some(v);
                 }
             }
-            self.flags.get(&(file, Vec::new())).and_then(get)
+            flag(&[]).and_then(get)
         };
         let ty = field.r#type.unwrap_or(Type::TYPE_MESSAGE);
         let scalar = !matches!(
@@ -232,7 +238,7 @@ impl SchemaData {
     fn field_info(&self, message: &str, number: i32) -> Option<FieldInfo<'_>> {
         if let Some((file, path, m)) = self.message(message) {
             if let Some(i) = m.field.iter().position(|f| f.number == Some(number)) {
-                let p = [&path[..], &[2, i as i32]].concat();
+                let p = [path, &[2, i as i32]].concat();
                 return Some(self.info(file, &p, &m.field[i]));
             }
         }
@@ -251,7 +257,7 @@ impl<'a> Combined<'a> {
     pub fn message(
         &self,
         name: &str,
-    ) -> Option<(&'a SchemaData, usize, Vec<i32>, &'a DescriptorProto)> {
+    ) -> Option<(&'a SchemaData, usize, &'a [i32], &'a DescriptorProto)> {
         if let Some((f, p, m)) = self.own.message(name) {
             return Some((self.own, f, p, m));
         }
@@ -270,7 +276,10 @@ impl<'a> Combined<'a> {
 impl SchemaData {
     fn is_message_set(&self, name: &str) -> bool {
         self.message(name).is_some_and(|(file, path, _)| {
-            self.flags.get(&(file, path)).is_some_and(|f| f.message_set)
+            self.flags
+                .get(file)
+                .and_then(|f| f.get(path))
+                .is_some_and(|f| f.message_set)
         })
     }
 }
@@ -290,7 +299,7 @@ impl Schema for Combined<'_> {
         }
         if let Some((file, path, m)) = self.builtin.message(message) {
             if let Some(i) = m.field.iter().position(|f| f.number == Some(number)) {
-                let p = [&path[..], &[2, i as i32]].concat();
+                let p = [path, &[2, i as i32]].concat();
                 return Some(self.builtin.info(file, &p, &m.field[i]));
             }
             // Extensions of built-in messages come from the compilation.

@@ -27,17 +27,63 @@ impl Span {
     }
 }
 
-/// Comments attached to a declaration.
+/// The comments of one declaration.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Comments {
+pub struct CommentText {
     pub leading: Option<String>,
     pub trailing: Option<String>,
     pub detached: Vec<String>,
 }
 
-impl Comments {
+impl CommentText {
     pub fn is_empty(&self) -> bool {
         self.leading.is_none() && self.trailing.is_none() && self.detached.is_empty()
+    }
+}
+
+/// Comments attached to a declaration: one pointer, null for none (most
+/// declarations, and all of them when comments are not kept), so syntax
+/// trees stay small. Reads and writes go through [`CommentText`].
+#[derive(Clone, Default)]
+pub struct Comments(Option<Box<CommentText>>);
+
+static NO_COMMENTS: CommentText = CommentText {
+    leading: None,
+    trailing: None,
+    detached: Vec::new(),
+};
+
+impl Comments {
+    /// `text`, stored only when there is some.
+    pub fn new(text: CommentText) -> Self {
+        Comments((!text.is_empty()).then(|| Box::new(text)))
+    }
+}
+
+impl std::ops::Deref for Comments {
+    type Target = CommentText;
+    fn deref(&self) -> &CommentText {
+        self.0.as_deref().unwrap_or(&NO_COMMENTS)
+    }
+}
+
+impl std::ops::DerefMut for Comments {
+    fn deref_mut(&mut self) -> &mut CommentText {
+        self.0.get_or_insert_with(Box::default)
+    }
+}
+
+impl PartialEq for Comments {
+    fn eq(&self, other: &Self) -> bool {
+        **self == **other
+    }
+}
+
+impl Eq for Comments {}
+
+impl std::fmt::Debug for Comments {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        (**self).fmt(f)
     }
 }
 

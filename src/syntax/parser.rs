@@ -83,9 +83,9 @@ impl<'a> Ctx<'a> {
     /// Comments for a declaration starting at `start` whose
     /// end-of-declaration token (`;` or `{`) starts at `end_tok`.
     pub fn comments(&self, start: usize, end_tok: usize) -> Comments {
-        let mut c = Comments::default();
+        let mut c = CommentText::default();
         if !self.keep_comments {
-            return c;
+            return Comments::default();
         }
         if let Some(i) = self.tok_index(start) {
             let prev = if i == 0 {
@@ -105,7 +105,7 @@ impl<'a> Ctx<'a> {
                 .map_or(self.text.len(), |t| t.1.start as usize);
             c.trailing = gap_comments(self.text, Some(from), to, self.tok_text(j + 1)).trailing;
         }
-        c
+        Comments::new(c)
     }
 
     /// Concatenates adjacent string literals.
