@@ -810,6 +810,7 @@ impl Outputs {
         errors: &mut dyn Write,
     ) -> bool {
         let requests = Requests::new(comp, linked);
+        crate::trace::phase("plugin requests");
         let mut pool: Option<Pool> = None;
         let mut dirs: BTreeMap<String, OutputDir> = BTreeMap::new();
         // The files to generate in command-line order, for protoc's

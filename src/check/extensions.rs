@@ -109,52 +109,25 @@ pub(crate) fn cross_link_field(
         return;
     }
     seen.push((x.clone(), n, full.to_string()));
-    // Extensions of files built before this one.
-    let order = &cx.loaded.order;
-    let me = order.iter().position(|&o| o == cx.file).unwrap_or(0);
-    for &o in &order[..me] {
-        let ofd = &cx.linked.files()[o];
-        if let Some(other) = find_extension(ofd, &x, n) {
-            cx.push(
-                crate::diagnostics::Diagnostic::warning(
-                    "extension-number-duplicate",
-                    format!(
-                        "Extension number {n} has already been used in \"{x}\" by extension \"{other}\" defined in {}.",
-                        cx.loaded.files[o].name
-                    ),
-                )
-                .at(cx.name, cx.at(p, &[3]), ""),
-            );
-            return;
-        }
+    // Extensions of files built before this one: the first such file.
+    let me = cx.shared.order_pos[cx.file];
+    let earlier = cx.shared.extensions.get(&(x.clone(), n)).and_then(|list| {
+        list.iter()
+            .filter(|(o, _)| cx.shared.order_pos[*o] < me)
+            .min_by_key(|(o, _)| cx.shared.order_pos[*o])
+    });
+    if let Some((o, other)) = earlier {
+        cx.push(
+            crate::diagnostics::Diagnostic::warning(
+                "extension-number-duplicate",
+                format!(
+                    "Extension number {n} has already been used in \"{x}\" by extension \"{other}\" defined in {}.",
+                    cx.loaded.files[*o].name
+                ),
+            )
+            .at(cx.name, cx.at(p, &[3]), ""),
+        );
     }
-}
-
-/// The full name of an extension of `extendee` numbered `n` in `fd`.
-fn find_extension(
-    fd: &crate::descriptor::FileDescriptorProto,
-    extendee: &str,
-    n: i32,
-) -> Option<String> {
-    fn matches(f: &FieldDescriptorProto, extendee: &str, n: i32) -> bool {
-        f.number() == n && f.extendee().trim_start_matches('.') == extendee
-    }
-    fn in_message(m: &DescriptorProto, scope: &str, extendee: &str, n: i32) -> Option<String> {
-        let name = super::join(scope, m.name());
-        if let Some(f) = m.extension.iter().find(|f| matches(f, extendee, n)) {
-            return Some(super::join(&name, f.name()));
-        }
-        m.nested_type
-            .iter()
-            .find_map(|nm| in_message(nm, &name, extendee, n))
-    }
-    let pkg = fd.package();
-    if let Some(f) = fd.extension.iter().find(|f| matches(f, extendee, n)) {
-        return Some(super::join(pkg, f.name()));
-    }
-    fd.message_type
-        .iter()
-        .find_map(|m| in_message(m, pkg, extendee, n))
 }
 
 /// Validation of a message's extension ranges: the largest number and the

@@ -63,6 +63,7 @@ pub fn run(loaded: &Loaded, linked: &Linked) -> Vec<Diagnostic> {
     for &i in &loaded.inputs {
         is_input[i] = true;
     }
+    let shared = Shared::new(loaded, linked);
     // Every file is checked on its own, in parallel; the results are then
     // taken in protoc's order, where a file whose dependency failed reports
     // the import instead of its own findings.
@@ -71,7 +72,7 @@ pub fn run(loaded: &Loaded, linked: &Linked) -> Vec<Diagnostic> {
         .par_iter()
         .map(|&fi| {
             let fd = linked.files().get(fi)?;
-            let mut cx = Cx::new(loaded, linked, defs, fi, fd);
+            let mut cx = Cx::new(loaded, linked, defs, &shared, fi, fd);
             cx.check(is_input[fi]);
             Some((cx.has_errors(), cx.diags))
         })
@@ -115,11 +116,65 @@ pub fn run(loaded: &Loaded, linked: &Linked) -> Vec<Diagnostic> {
     out
 }
 
+/// Facts about the whole compilation that the checks of every file use.
+pub(crate) struct Shared {
+    /// Each file's position in protoc's build order.
+    pub order_pos: Vec<usize>,
+    /// (extendee full name without the dot, number) -> every extension of
+    /// it: (file, extension full name), sorted by file then path.
+    pub extensions: rustc_hash::FxHashMap<(String, i32), Vec<(usize, String)>>,
+}
+
+impl Shared {
+    fn new(loaded: &Loaded, linked: &Linked) -> Shared {
+        let mut order_pos = vec![usize::MAX; loaded.files.len()];
+        for (k, &f) in loaded.order.iter().enumerate() {
+            order_pos[f] = k;
+        }
+        let mut found: Vec<(&str, i32, usize, &[i32], &str)> = Vec::new();
+        for (name, e) in &linked.schema.symbols.entries {
+            if e.kind != crate::descriptor::pool::SymbolKind::Extension {
+                continue;
+            }
+            let Some(f) = linked
+                .files()
+                .get(e.file)
+                .and_then(|fd| crate::descriptor::pool::field_at(fd, &e.path))
+            else {
+                continue;
+            };
+            if let Some(x) = f.extendee.as_deref() {
+                found.push((
+                    x.trim_start_matches('.'),
+                    f.number.unwrap_or(0),
+                    e.file,
+                    &e.path,
+                    name,
+                ));
+            }
+        }
+        found.sort_unstable_by(|a, b| (a.2, a.3).cmp(&(b.2, b.3)));
+        let mut extensions: rustc_hash::FxHashMap<(String, i32), Vec<(usize, String)>> =
+            Default::default();
+        for (x, n, file, _, name) in found {
+            extensions
+                .entry((x.to_string(), n))
+                .or_default()
+                .push((file, name.to_string()));
+        }
+        Shared {
+            order_pos,
+            extensions,
+        }
+    }
+}
+
 /// The checking context of one file.
 pub(crate) struct Cx<'a> {
     pub loaded: &'a Loaded,
     pub linked: &'a Linked,
     pub defs: &'a features::Defs,
+    pub shared: &'a Shared,
     pub file: usize,
     pub name: &'a str,
     pub text: &'a str,
@@ -142,6 +197,7 @@ impl<'a> Cx<'a> {
         loaded: &'a Loaded,
         linked: &'a Linked,
         defs: &'a features::Defs,
+        shared: &'a Shared,
         file: usize,
         fd: &'a FileDescriptorProto,
     ) -> Self {
@@ -155,6 +211,7 @@ impl<'a> Cx<'a> {
             loaded,
             linked,
             defs,
+            shared,
             file,
             name: &loaded.files[file].name,
             text: &loaded.files[file].text,

@@ -262,6 +262,10 @@ pub(crate) fn validate(cx: &mut Cx<'_>) {
     for (at, o) in all.iter().enumerate() {
         walk(cx, &o.bytes, o.message, 0, &mut |f| {
             let opts = f.field.options.as_ref();
+            // Only options with targets or a lifetime have anything to check.
+            if opts.is_none_or(|o| o.targets.is_empty() && o.feature_support.is_none()) {
+                return;
+            }
             found.push(SetOption {
                 at,
                 name: f.full_name.clone(),

@@ -313,10 +313,15 @@ pub fn link_with(loaded: &Loaded, source_info: bool) -> Linked {
                 };
                 // Statements grouped by element, in order of first appearance.
                 let mut groups: Vec<(Vec<i32>, OptionsKind, Vec<&PendingOption>)> = Vec::new();
+                let mut group_of: rustc_hash::FxHashMap<(&[i32], OptionsKind), usize> =
+                    Default::default();
                 for o in &pending[fi] {
-                    match groups.iter_mut().find(|g| g.0 == o.target && g.1 == o.kind) {
-                        Some(g) => g.2.push(o),
-                        None => groups.push((o.target.clone(), o.kind, vec![o])),
+                    match group_of.get(&(o.target.as_slice(), o.kind)) {
+                        Some(&g) => groups[g].2.push(o),
+                        None => {
+                            group_of.insert((&o.target, o.kind), groups.len());
+                            groups.push((o.target.clone(), o.kind, vec![o]));
+                        }
                     }
                 }
                 let scopes = element_names(&schema.files[fi]);

@@ -421,6 +421,7 @@ pub fn load(inputs: &[String], opts: &LoadOptions) -> Loaded {
     if out.has_errors() {
         return out;
     }
+    crate::trace::phase("load: input names");
     load_with(&resolver, input_names, out)
 }
 
@@ -453,6 +454,7 @@ fn load_with(resolver: &Resolver<'_>, input_names: Vec<String>, mut out: Loaded)
         }
         wave = next;
     }
+    crate::trace::phase("load: read and parse");
 
     for p in parsed {
         let imports = imports_of(&p.ast)
@@ -490,6 +492,7 @@ fn load_with(resolver: &Resolver<'_>, input_names: Vec<String>, mut out: Loaded)
             ));
         }
     }
+    crate::trace::phase("load: imports");
     order_and_check(&mut out);
     out
 }

@@ -80,23 +80,60 @@ pub fn generate(pool: &Pool, files_to_generate: &[String], opts: &Options, out: 
     indices.sort_unstable();
     indices.dedup();
     let ctx = Context::new(pool, opts);
-    let mut modules: BTreeMap<Vec<String>, TokenStream> = BTreeMap::new();
-    let mut extensions = 0usize;
-    for &fi in &indices {
-        let file = &pool.files[fi];
-        let segments = ident::package_segments(file.package());
-        let mut g = message::FileGen::new(&ctx, file);
-        let mut tokens = g.file();
-        extensions += g.extensions;
-        out.diagnostics.append(&mut g.diagnostics);
-        // gRPC services (service.rs), after the file's messages and enums.
-        let (services, mut diagnostics) = service::file_services(&ctx, file);
-        tokens.extend(services);
-        out.diagnostics.append(&mut diagnostics);
-        if !tokens.is_empty() {
-            modules.entry(segments).or_default().extend(tokens);
-        }
+    // Where each module's last file is: the module is complete there.
+    let mut last_file: HashMap<Vec<String>, usize> = HashMap::new();
+    for (k, &fi) in indices.iter().enumerate() {
+        last_file.insert(ident::package_segments(pool.files[fi].package()), k);
     }
+    let mut extensions = 0usize;
+    // Files are generated in order on this thread (the context caches
+    // answers as it goes); each module's code, once complete, is handed as
+    // text to formatting threads, so token trees never pile up and
+    // formatting runs beside generation.
+    let formatted: std::sync::Mutex<BTreeMap<Vec<String>, Result<String, String>>> =
+        Default::default();
+    let (send, receive) = std::sync::mpsc::channel::<(Vec<String>, String)>();
+    let receive = std::sync::Mutex::new(receive);
+    let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            scope.spawn(|| loop {
+                let next = receive.lock().map(|r| r.recv());
+                let Ok(Ok((segments, text))) = next else {
+                    return;
+                };
+                let result = format_text(&text);
+                if let Ok(mut done) = formatted.lock() {
+                    done.insert(segments, result);
+                }
+            });
+        }
+        let mut pending: BTreeMap<Vec<String>, String> = BTreeMap::new();
+        for (k, &fi) in indices.iter().enumerate() {
+            let file = &pool.files[fi];
+            let segments = ident::package_segments(file.package());
+            let mut g = message::FileGen::new(&ctx, file);
+            let mut tokens = g.file();
+            extensions += g.extensions;
+            out.diagnostics.append(&mut g.diagnostics);
+            // gRPC services (service.rs), after the file's messages and enums.
+            let (services, mut diagnostics) = service::file_services(&ctx, file);
+            tokens.extend(services);
+            out.diagnostics.append(&mut diagnostics);
+            if !tokens.is_empty() {
+                let text = pending.entry(segments.clone()).or_default();
+                text.push_str(&tokens.to_string());
+                text.push('\n');
+            }
+            if last_file.get(&segments) == Some(&k) {
+                if let Some(text) = pending.remove(&segments) {
+                    let _ = send.send((segments, text));
+                }
+            }
+        }
+        drop(send);
+    });
+    let modules = formatted.into_inner().unwrap_or_default();
     if extensions > 0 {
         out.diagnostics.push(
             Diagnostic::warning(
@@ -111,11 +148,12 @@ pub fn generate(pool: &Pool, files_to_generate: &[String], opts: &Options, out: 
             ),
         );
     }
+    crate::trace::phase("rust: tokens and format");
     if out.has_errors() {
         return;
     }
     let mut names: Vec<(Vec<String>, String)> = Vec::new();
-    for (segments, tokens) in modules {
+    for (segments, formatted) in modules {
         let file_name = module_file_name(&segments, &opts.default_package_filename);
         if file_name == "mod.rs" {
             out.diagnostics.push(Diagnostic::error(
@@ -124,7 +162,7 @@ pub fn generate(pool: &Pool, files_to_generate: &[String], opts: &Options, out: 
             ));
             return;
         }
-        match format_tokens(tokens) {
+        match formatted {
             Ok(text) => {
                 out.files.push(GeneratedFile {
                     name: file_name.clone(),
@@ -153,9 +191,9 @@ pub fn module_file_name(segments: &[String], default: &str) -> String {
     }
 }
 
-/// Pretty-prints generated tokens.
-fn format_tokens(tokens: TokenStream) -> Result<String, String> {
-    let file: syn::File = syn::parse2(tokens).map_err(|e| e.to_string())?;
+/// Pretty-prints generated code (token trees printed as text).
+fn format_text(text: &str) -> Result<String, String> {
+    let file: syn::File = syn::parse_file(text).map_err(|e| e.to_string())?;
     Ok(prettyplease::unparse(&file))
 }
 
