@@ -278,13 +278,17 @@ impl Requests {
             .iter()
             .filter_map(|&i| loaded.files.get(i).map(|f| f.name.clone()))
             .collect();
+        let mut is_input = vec![false; loaded.files.len()];
+        for &i in &loaded.inputs {
+            is_input[i] = true;
+        }
         let mut proto_file = Vec::with_capacity(loaded.order.len());
         let mut source_file_descriptors = Vec::new();
         for &i in &loaded.order {
             let Some(fd) = linked.files().get(i) else {
                 continue;
             };
-            if loaded.inputs.contains(&i) {
+            if is_input[i] {
                 source_file_descriptors.push(fd.clone());
                 proto_file.push(strip_for_output(fd, &schema));
             } else {
@@ -809,21 +813,27 @@ impl Outputs {
         report: &mut dyn FnMut(&[Diagnostic]),
         errors: &mut dyn Write,
     ) -> bool {
-        let requests = Requests::new(comp, linked);
+        let mut requests = Requests::new(comp, linked);
         crate::trace::phase("plugin requests");
-        let mut pool: Option<Pool> = None;
+        // Built-in backends only: the pool takes the request's files
+        // instead of a copy.
+        let mut pool: Option<Pool> = if self.directives.iter().all(|d| d.builtin) {
+            Some(Pool::new(std::mem::take(&mut requests.proto_file)))
+        } else {
+            None
+        };
         let mut dirs: BTreeMap<String, OutputDir> = BTreeMap::new();
         // The files to generate in command-line order, for protoc's
-        // feature checks.
+        // feature checks of plugins.
+        let by_name: std::collections::HashMap<&str, &FileDescriptorProto> = requests
+            .proto_file
+            .iter()
+            .filter_map(|f| Some((f.name.as_deref()?, f)))
+            .collect();
         let inputs: Vec<&FileDescriptorProto> = requests
             .file_to_generate
             .iter()
-            .filter_map(|n| {
-                requests
-                    .proto_file
-                    .iter()
-                    .find(|f| f.name.as_ref() == Some(n))
-            })
+            .filter_map(|n| by_name.get(n.as_str()).copied())
             .collect();
         for d in &self.directives {
             let parameter = self.parameter(d);
