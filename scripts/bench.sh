@@ -89,14 +89,17 @@ EOF
 
 [ -n "${SKIP_SCALING:-}" ] && exit 0
 echo
-echo "scaling (default mode; time relative to the previous size):"
+echo "scaling (default mode; every 4th file, every 2nd file, all of them, so that"
+echo "each subset is a fair sample of the set; time relative to the previous size):"
 : > "$work/times"
 for part in 4 2 1; do
-  k=$((n / part))
+  subset=()
+  for ((i = 0; i < n; i += part)); do subset+=("${all[$i]}"); done
+  k=${#subset[@]}
   for _ in $(seq "$runs"); do
-    run "protoforge/$k" "$pf" compile -I . -I ../protobuf/src --include_imports "${all[@]:0:$k}" -o "$work/pf.pb"
+    run "protoforge/$k" "$pf" compile -I . -I ../protobuf/src --include_imports "${subset[@]}" -o "$work/pf.pb"
     # shellcheck disable=SC2086
-    run "protoc/$k" $protoc -I . -I ../protobuf/src --include_imports "${all[@]:0:$k}" -o "$work/pc.pb"
+    run "protoc/$k" $protoc -I . -I ../protobuf/src --include_imports "${subset[@]}" -o "$work/pc.pb"
   done
 done
 python3 - "$work/times" <<'EOF'
