@@ -11,17 +11,8 @@
 # peak RSS. Not a test: run by hand; the README shows the latest table.
 # Environment: PROTOFORGE_CORPUS, PROTOFORGE, PROTOC, RUNS.
 set -euo pipefail
-cd "$(dirname "$0")/.."
-top=$(pwd)
-corpus=${PROTOFORGE_CORPUS:-$top/../shared/corpus}
-corpus=$(cd "$corpus" && pwd)
-runs=${RUNS:-3}
-if [ -z "${PROTOFORGE:-}" ]; then
-  cargo build --release --quiet
-fi
-pf=${PROTOFORGE:-${CARGO_TARGET_DIR:-$top/target}/release/protoforge}
-case "$pf" in /*) ;; *) pf="$top/$pf" ;; esac
-protoc=${PROTOC:-python3 -m grpc_tools.protoc}
+# shellcheck source=scripts/bench-common.sh
+. "$(dirname "$0")/bench-common.sh"
 (cd benches/prost-build-gen && cargo build --release --quiet)
 gen=$top/benches/prost-build-gen/target/release/prost-build-gen
 work=$(mktemp -d)

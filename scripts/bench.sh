@@ -11,8 +11,9 @@
 #   PROTOFORGE_CORPUS  corpus root (default ../shared/corpus)
 #   PROTOFORGE         protoforge binary (default: cargo build --release)
 #   PROTOC             protoc command (default: python3 -m grpc_tools.protoc)
-#   PROTOX             protox binary (default: protox on PATH; skipped if none;
-#                      install with `cargo install protox --features bin`)
+#   PROTOX             protox binary (default: protox on PATH; skipped if there
+#                      is none or PROTOX=none; install with
+#                      `cargo install protox --features bin`)
 #   RUNS               runs per tool and mode (default 3)
 #   MODES              "default source_info" (default both)
 #   SKIP_SCALING=1     no scaling curve
@@ -21,19 +22,11 @@
 # declarations), so it gets googleapis alone and uses its own built-in
 # well-known types; protoforge and protoc also read protobuf/src.
 set -euo pipefail
-cd "$(dirname "$0")/.."
-top=$(pwd)
-corpus=${PROTOFORGE_CORPUS:-$top/../shared/corpus}
-corpus=$(cd "$corpus" && pwd)
-runs=${RUNS:-3}
+# shellcheck source=scripts/bench-common.sh
+. "$(dirname "$0")/bench-common.sh"
 modes=${MODES:-default source_info}
-if [ -z "${PROTOFORGE:-}" ]; then
-  cargo build --release --quiet
-fi
-pf=${PROTOFORGE:-${CARGO_TARGET_DIR:-$top/target}/release/protoforge}
-case "$pf" in /*) ;; *) pf="$top/$pf" ;; esac
-protoc=${PROTOC:-python3 -m grpc_tools.protoc}
 protox=${PROTOX:-$(command -v protox || true)}
+[ "$protox" = none ] && protox=
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cd "$corpus/googleapis"
