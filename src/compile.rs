@@ -4,9 +4,9 @@ use std::path::PathBuf;
 
 use rayon::prelude::*;
 
-use crate::descriptor::{encode_file_set, FileDescriptorProto};
+use crate::descriptor::{encode_file_set, FileDescriptorProto, SourceCodeInfo};
 use crate::diagnostics::{Diagnostic, Sources};
-use crate::link::finish::strip_for_output;
+use crate::link::finish::{drop_locations, strip_options};
 use crate::link::{link_with, Linked};
 use crate::load::{load, LoadOptions, Loaded};
 
@@ -101,10 +101,19 @@ fn compile_inner(
         crate::trace::phase("check");
         if !diagnostics.iter().any(Diagnostic::is_error) {
             let mut linked = linked;
-            if !opts.include_source_info && !keep {
-                // Not wanted: drop it before any copy is made.
-                for f in &mut linked.schema.files {
-                    f.source_code_info = None;
+            // Source info, when the linked files are not kept: moved out
+            // before any copy is made (dropped if not wanted), put back
+            // into the output copies afterwards.
+            let mut infos: Vec<Option<SourceCodeInfo>> = Vec::new();
+            if !keep {
+                infos = linked
+                    .schema
+                    .files
+                    .iter_mut()
+                    .map(|f| f.source_code_info.take())
+                    .collect();
+                if !opts.include_source_info {
+                    infos.clear();
                 }
             }
             let schema = linked.combined();
@@ -118,15 +127,26 @@ fn compile_inner(
                 .copied()
                 .filter(|&i| opts.include_imports || is_input[i])
                 .collect();
-            files = wanted
+            let made: Vec<(FileDescriptorProto, Vec<Vec<i32>>)> = wanted
                 .par_iter()
                 .map(|&i| {
-                    let mut fd = if opts.retain_options {
-                        linked.files()[i].clone()
+                    if opts.retain_options {
+                        (linked.files()[i].clone(), Vec::new())
                     } else {
-                        strip_for_output(&linked.files()[i], &schema)
-                    };
-                    if !opts.include_source_info {
+                        strip_options(&linked.files()[i], &schema)
+                    }
+                })
+                .collect();
+            files = made
+                .into_iter()
+                .zip(&wanted)
+                .map(|((mut fd, removed), &i)| {
+                    if opts.include_source_info {
+                        if let Some(info) = infos.get_mut(i) {
+                            fd.source_code_info = info.take();
+                        }
+                        drop_locations(fd.source_code_info.as_mut(), &removed);
+                    } else {
                         fd.source_code_info = None;
                     }
                     fd

@@ -327,6 +327,18 @@ fn option_sites(fd: &FileDescriptorProto) -> Vec<(Vec<i32>, OptionsKind)> {
 /// re-serialized in field-number order with repeated statements merged, and
 /// source-retention options removed together with their source locations.
 pub fn strip_for_output(fd: &FileDescriptorProto, schema: &Combined<'_>) -> FileDescriptorProto {
+    let (mut out, removed) = strip_options(fd, schema);
+    drop_locations(out.source_code_info.as_mut(), &removed);
+    out
+}
+
+/// The options half of [`strip_for_output`]: a copy of `fd` with its
+/// options in default-mode form, and the paths whose source locations must
+/// go (see [`drop_locations`]).
+pub fn strip_options(
+    fd: &FileDescriptorProto,
+    schema: &Combined<'_>,
+) -> (FileDescriptorProto, Vec<Vec<i32>>) {
     let mut out = fd.clone();
     let mut removed_paths: Vec<Vec<i32>> = Vec::new();
     for (path, kind) in option_sites(fd) {
@@ -351,11 +363,17 @@ pub fn strip_for_output(fd: &FileDescriptorProto, schema: &Combined<'_>) -> File
             removed_paths.push(p);
         }
     }
-    if !removed_paths.is_empty() {
-        if let Some(info) = out.source_code_info.as_mut() {
-            info.location
-                .retain(|l| !removed_paths.iter().any(|p| l.path.starts_with(p)));
-        }
+    (out, removed_paths)
+}
+
+/// Removes the locations at or under any of `removed` (options that
+/// default-mode output drops).
+pub fn drop_locations(info: Option<&mut crate::descriptor::SourceCodeInfo>, removed: &[Vec<i32>]) {
+    if removed.is_empty() {
+        return;
     }
-    out
+    if let Some(info) = info {
+        info.location
+            .retain(|l| !removed.iter().any(|p| l.path.starts_with(p)));
+    }
 }
