@@ -486,16 +486,22 @@ pub fn parse_with(name: &str, text: &str, comments: bool) -> ParseResult {
         .collect();
 
     if let Some(span) = too_deep(&tokens.toks) {
-        diagnostics.push(
-            Diagnostic::error(
-                "nesting-limit",
-                "Reached maximum recursion limit for nested messages.",
-            )
-            .at(name, span.range(), "")
-            .with_note(format!(
-                "brackets may nest at most {MAX_BRACKET_DEPTH} deep"
-            )),
-        );
+        let nesting = Diagnostic::error(
+            "nesting-limit",
+            "Reached maximum recursion limit for nested messages.",
+        )
+        .at(name, span.range(), "")
+        .with_note(format!(
+            "brackets may nest at most {MAX_BRACKET_DEPTH} deep"
+        ));
+        // The cap on errors holds here too, and the nesting error is kept.
+        if diagnostics.len() >= MAX_ERRORS_PER_FILE {
+            diagnostics.truncate(MAX_ERRORS_PER_FILE - 1);
+            diagnostics.push(nesting);
+            diagnostics.push(too_many_errors(name, "More errors".to_string()));
+        } else {
+            diagnostics.push(nesting);
+        }
         return ParseResult {
             file: File::default(),
             diagnostics,
@@ -565,14 +571,17 @@ pub fn parse_with(name: &str, text: &str, comments: bool) -> ParseResult {
         } else {
             format!("{more} more errors")
         };
-        diagnostics.push(Diagnostic::error(
-            "too-many-errors",
-            format!(
-                "{name}: {more} not shown (at most {MAX_ERRORS_PER_FILE} are reported per file)."
-            ),
-        ));
+        diagnostics.push(too_many_errors(name, more));
     }
     ParseResult { file, diagnostics }
+}
+
+/// The last diagnostic of a file that has more errors than are shown.
+fn too_many_errors(name: &str, more: String) -> Diagnostic {
+    Diagnostic::error(
+        "too-many-errors",
+        format!("{name}: {more} not shown (at most {MAX_ERRORS_PER_FILE} are reported per file)."),
+    )
 }
 
 fn too_deep(toks: &[(Tok<'_>, Span)]) -> Option<Span> {
