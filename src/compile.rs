@@ -89,7 +89,6 @@ fn compile_inner(
             skip_comments: !(opts.include_source_info || keep),
         },
     );
-    crate::trace::phase("load");
     let mut diagnostics = loaded.diagnostics.clone();
     let mut files = Vec::new();
     if !loaded.has_errors() {

@@ -56,9 +56,7 @@ pub(crate) use walk::{Elem, Item};
 /// Runs every check on the linked files; returns errors and warnings.
 pub fn run(loaded: &Loaded, linked: &Linked) -> Vec<Diagnostic> {
     use rayon::prelude::*;
-    crate::trace::phase("check: start");
     let defs = features::Defs::get();
-    crate::trace::phase("check: feature defaults");
     let mut is_input = vec![false; loaded.files.len()];
     for &i in &loaded.inputs {
         is_input[i] = true;
