@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
-use protoforge::compile::{compile, CompileOptions};
+use protoforge::compile::{compile_then_exit, CompileOptions};
 use protoforge::diagnostics::{render, ErrorFormat};
 use protoforge::output::write_atomic;
 
@@ -128,10 +128,14 @@ fn run_compile(args: CompileArgs, mut outputs: protoforge::plugin::Outputs) -> E
         outputs.push_builtin("rust", out, &args.rust_opt);
     }
     // One compilation serves every output.
-    let (result, linked) = if outputs.is_empty() {
-        (compile(&args.files, &opts), None)
+    // Without generators the linked files are only leftovers, forgotten
+    // at the end with the rest.
+    let (result, linked, leftovers) = if outputs.is_empty() {
+        let (result, leftovers) = compile_then_exit(&args.files, &opts);
+        (result, None, leftovers)
     } else {
-        protoforge::compile::compile_linked(&args.files, &opts)
+        let (result, linked) = protoforge::compile::compile_linked(&args.files, &opts);
+        (result, linked, None)
     };
     let color = args.error_format == ErrorFormat::Human && std::io::stderr().is_terminal();
     // Buffered: rendering writes many small pieces, and stderr is not.
@@ -193,6 +197,8 @@ fn run_compile(args: CompileArgs, mut outputs: protoforge::plugin::Outputs) -> E
     }
     // The process ends here: skip freeing gigabytes of descriptors one by one.
     std::mem::forget(result);
+    std::mem::forget(linked);
+    std::mem::forget(leftovers);
     ExitCode::SUCCESS
 }
 

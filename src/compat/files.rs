@@ -114,8 +114,8 @@ pub fn check(ctx: &mut Ctx) {
             let (a, b) = (of.syntax.name(), nf.syntax.name());
             same(ctx, "FILE_SAME_SYNTAX", "syntax", (oi, ni), &[12], a, b);
         }
-        let oo = old_fd.options.as_ref().unwrap_or(&default_opts);
-        let no = new_fd.options.as_ref().unwrap_or(&default_opts);
+        let oo = old_fd.options.as_deref().unwrap_or(&default_opts);
+        let no = new_fd.options.as_deref().unwrap_or(&default_opts);
         for (rule, name, number, get) in OPTION_RULES {
             if !ctx.on(rule) {
                 continue;

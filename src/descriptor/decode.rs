@@ -85,6 +85,27 @@ pub trait Decode: Default {
     }
 }
 
+/// Boxed messages decode as the message itself.
+impl<T: Decode> Decode for Box<T> {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        wt: WireType,
+        r: &mut Reader<'_>,
+        depth: u32,
+    ) -> Result<bool, DecodeError> {
+        (**self).merge_field(number, wt, r, depth)
+    }
+
+    fn unknown_fields(&self) -> &[u8] {
+        (**self).unknown_fields()
+    }
+
+    fn unknown_fields_mut(&mut self) -> &mut Vec<u8> {
+        (**self).unknown_fields_mut()
+    }
+}
+
 /// Parses a whole message from `bytes`.
 pub fn decode<T: Decode>(bytes: &[u8]) -> Result<T, DecodeError> {
     let mut m = T::default();
@@ -537,11 +558,11 @@ mod tests {
                 field: vec![FieldDescriptorProto {
                     name: Some("f".into()),
                     number: Some(-5),
-                    options: Some(FieldOptions {
+                    options: Some(Box::new(FieldOptions {
                         packed: Some(true),
                         unknown: vec![0xab, 0x06, 0x08, 0x01, 0xac, 0x06],
                         ..Default::default()
-                    }),
+                    })),
                     ..Default::default()
                 }],
                 ..Default::default()
@@ -584,11 +605,11 @@ mod tests {
                         name: Some("f".into()),
                         number: Some(1),
                         label: Some(field_descriptor_proto::Label::LABEL_REPEATED),
-                        options: Some(FieldOptions {
+                        options: Some(Box::new(FieldOptions {
                             targets: vec![field_options::OptionTargetType::TARGET_TYPE_FIELD],
                             unknown: vec![0xab, 0x06, 0x08, 0x01, 0xac, 0x06],
                             ..Default::default()
-                        }),
+                        })),
                         ..Default::default()
                     }],
                     reserved_range: vec![descriptor_proto::ReservedRange {

@@ -42,6 +42,18 @@ pub trait Encode {
     fn write_sized(&self, buf: &mut Vec<u8>, sizes: &[usize], cursor: &mut usize);
 }
 
+/// Boxed messages (the options of descriptor elements) encode as the
+/// message itself.
+impl<T: Encode> Encode for Box<T> {
+    fn compute_sizes(&self, sizes: &mut Vec<usize>) -> usize {
+        (**self).compute_sizes(sizes)
+    }
+
+    fn write_sized(&self, buf: &mut Vec<u8>, sizes: &[usize], cursor: &mut usize) {
+        (**self).write_sized(buf, sizes, cursor)
+    }
+}
+
 /// Reserves the pre-order slot for a message about to be sized.
 #[doc(hidden)]
 #[inline]
@@ -385,7 +397,7 @@ mod tests {
     #[test]
     fn present_empty_submessage_is_written() {
         let m = DescriptorProto {
-            options: Some(MessageOptions::default()),
+            options: Some(Box::new(MessageOptions::default())),
             ..Default::default()
         };
         assert_eq!(hex(&encode_to_vec(&m)), "3a 00");

@@ -222,7 +222,7 @@ message! {
         5 => enum_type: Vec<EnumDescriptorProto> = rep_msg,
         6 => service: Vec<ServiceDescriptorProto> = rep_msg,
         7 => extension: Vec<FieldDescriptorProto> = rep_msg,
-        8 => options: Option<FileOptions> = opt_msg,
+        8 => options: Option<Box<FileOptions>> = opt_msg,
         9 => source_code_info: Option<SourceCodeInfo> = opt_msg,
         /// Not packed.
         10 => public_dependency: Vec<i32> = rep_int32,
@@ -243,7 +243,7 @@ message! {
         4 => enum_type: Vec<EnumDescriptorProto> = rep_msg,
         5 => extension_range: Vec<descriptor_proto::ExtensionRange> = rep_msg,
         6 => extension: Vec<FieldDescriptorProto> = rep_msg,
-        7 => options: Option<MessageOptions> = opt_msg,
+        7 => options: Option<Box<MessageOptions>> = opt_msg,
         8 => oneof_decl: Vec<OneofDescriptorProto> = rep_msg,
         9 => reserved_range: Vec<descriptor_proto::ReservedRange> = rep_msg,
         10 => reserved_name: Vec<String> = rep_string,
@@ -262,7 +262,7 @@ pub mod descriptor_proto {
             1 => start: Option<i32> = opt_int32,
             /// Exclusive.
             2 => end: Option<i32> = opt_int32,
-            3 => options: Option<ExtensionRangeOptions> = opt_msg,
+            3 => options: Option<Box<ExtensionRangeOptions>> = opt_msg,
         }
     }
 
@@ -321,7 +321,7 @@ message! {
         5 => r#type: Option<field_descriptor_proto::Type> = opt_enum,
         6 => type_name: Option<String> = opt_string,
         7 => default_value: Option<String> = opt_string,
-        8 => options: Option<FieldOptions> = opt_msg,
+        8 => options: Option<Box<FieldOptions>> = opt_msg,
         9 => oneof_index: Option<i32> = opt_int32,
         10 => json_name: Option<String> = opt_string,
         17 => proto3_optional: Option<bool> = opt_bool,
@@ -370,7 +370,7 @@ message! {
     /// `google.protobuf.OneofDescriptorProto`.
     OneofDescriptorProto {
         1 => name: Option<String> = opt_string,
-        2 => options: Option<OneofOptions> = opt_msg,
+        2 => options: Option<Box<OneofOptions>> = opt_msg,
     }
 }
 
@@ -379,7 +379,7 @@ message! {
     EnumDescriptorProto {
         1 => name: Option<String> = opt_string,
         2 => value: Vec<EnumValueDescriptorProto> = rep_msg,
-        3 => options: Option<EnumOptions> = opt_msg,
+        3 => options: Option<Box<EnumOptions>> = opt_msg,
         4 => reserved_range: Vec<enum_descriptor_proto::EnumReservedRange> = rep_msg,
         5 => reserved_name: Vec<String> = rep_string,
         6 => visibility: Option<SymbolVisibility> = opt_enum,
@@ -406,7 +406,7 @@ message! {
     EnumValueDescriptorProto {
         1 => name: Option<String> = opt_string,
         2 => number: Option<i32> = opt_int32,
-        3 => options: Option<EnumValueOptions> = opt_msg,
+        3 => options: Option<Box<EnumValueOptions>> = opt_msg,
     }
 }
 
@@ -415,7 +415,7 @@ message! {
     ServiceDescriptorProto {
         1 => name: Option<String> = opt_string,
         2 => method: Vec<MethodDescriptorProto> = rep_msg,
-        3 => options: Option<ServiceOptions> = opt_msg,
+        3 => options: Option<Box<ServiceOptions>> = opt_msg,
     }
 }
 
@@ -425,7 +425,7 @@ message! {
         1 => name: Option<String> = opt_string,
         2 => input_type: Option<String> = opt_string,
         3 => output_type: Option<String> = opt_string,
-        4 => options: Option<MethodOptions> = opt_msg,
+        4 => options: Option<Box<MethodOptions>> = opt_msg,
         5 => client_streaming: Option<bool> = opt_bool,
         6 => server_streaming: Option<bool> = opt_bool,
     }

@@ -25,6 +25,12 @@ macro_rules! has_features {
     )*};
 }
 
+impl<T: HasFeatures> HasFeatures for Box<T> {
+    fn features_mut(&mut self) -> &mut Option<FeatureSet> {
+        (**self).features_mut()
+    }
+}
+
 has_features!(
     crate::descriptor::FileOptions,
     crate::descriptor::MessageOptions,

@@ -33,10 +33,8 @@ use super::source_info::{SourceInfoBuilder, SpanMap};
 use crate::descriptor::field_descriptor_proto::{Label as FLabel, Type};
 use crate::descriptor::{
     descriptor_proto, enum_descriptor_proto, DescriptorProto, Edition, EnumDescriptorProto,
-    EnumOptions, EnumValueDescriptorProto, EnumValueOptions, ExtensionRangeOptions,
-    FieldDescriptorProto, FieldOptions, FileDescriptorProto, FileOptions, MessageOptions,
-    MethodDescriptorProto, MethodOptions, OneofDescriptorProto, OneofOptions,
-    ServiceDescriptorProto, ServiceOptions, SymbolVisibility,
+    EnumValueDescriptorProto, FieldDescriptorProto, FileDescriptorProto, MessageOptions,
+    MethodDescriptorProto, OneofDescriptorProto, ServiceDescriptorProto, SymbolVisibility,
 };
 use crate::diagnostics::Diagnostic;
 use crate::load::SourceFile;
@@ -362,7 +360,7 @@ impl<'a> Lowerer<'a> {
                     fd.dependency.push(i.path.lossy());
                 }
                 FileItem::Option(o) => {
-                    fd.options.get_or_insert_with(FileOptions::default);
+                    fd.options.get_or_insert_with(Box::default);
                     self.option_statement(&[], OptionsKind::File, file_option_count, o);
                     file_option_count += 1;
                 }
@@ -427,6 +425,21 @@ impl<'a> Lowerer<'a> {
     fn message_body(&mut self, items: &[MessageItem], p: &[i32], msg: &mut DescriptorProto) {
         let mut option_count = 0;
         let mut message_set = false;
+        // Room for the elements up front: growing vectors of large
+        // descriptors copies them over and over.
+        let (mut fields, mut nested, mut enums) = (0, 0, 0);
+        for item in items {
+            match item {
+                MessageItem::Field(_) => fields += 1,
+                MessageItem::Oneof(o) => fields += o.items.len(),
+                MessageItem::Message(_) => nested += 1,
+                MessageItem::Enum(_) => enums += 1,
+                _ => {}
+            }
+        }
+        msg.field.reserve(fields);
+        msg.nested_type.reserve(nested);
+        msg.enum_type.reserve(enums);
         for item in items {
             match item {
                 MessageItem::Field(f) => {
@@ -456,7 +469,7 @@ impl<'a> Lowerer<'a> {
                             OneofItem::Option(d) => {
                                 msg.oneof_decl[k as usize]
                                     .options
-                                    .get_or_insert_with(OneofOptions::default);
+                                    .get_or_insert_with(Box::default);
                                 self.option_statement(&op, OptionsKind::Oneof, oneof_options, d);
                                 oneof_options += 1;
                             }
@@ -499,7 +512,7 @@ impl<'a> Lowerer<'a> {
                     if is_simple_option(d, "message_set_wire_format") {
                         message_set = matches!(&d.value, OptionValue::Ident { negative: false, ident, .. } if ident.name == "true");
                     }
-                    msg.options.get_or_insert_with(MessageOptions::default);
+                    msg.options.get_or_insert_with(Box::default);
                     self.option_statement(p, OptionsKind::Message, option_count, d);
                     option_count += 1;
                 }
@@ -567,7 +580,7 @@ impl<'a> Lowerer<'a> {
         // protoc records the `[…]` list once, under the first range, and then
         // copies those locations to every range of the statement.
         for k in first..msg.extension_range.len() {
-            msg.extension_range[k].options = Some(ExtensionRangeOptions::default());
+            msg.extension_range[k].options = Some(Box::default());
             let rp = path(&sp, &[k as i32]);
             self.info.add(&path(&rp, &[3]), opts.span);
             for (i, d) in opts.options.iter().enumerate() {
@@ -830,7 +843,7 @@ impl<'a> Lowerer<'a> {
                         v => self.error(v.span(), "Expected string for JSON name."),
                     }
                 } else {
-                    fd.options.get_or_insert_with(FieldOptions::default);
+                    fd.options.get_or_insert_with(Box::default);
                     self.option(fp, OptionsKind::Field, count, d);
                     count += 1;
                 }
@@ -892,7 +905,7 @@ impl<'a> Lowerer<'a> {
                     !first.is_extension && o.decl.name.parts.len() == 1 && name == "enforce_utf8";
                 for (i, x) in kv.iter_mut().enumerate() {
                     if is_features || (is_utf8 && x.r#type == Some(Type::TYPE_STRING)) {
-                        x.options.get_or_insert_with(FieldOptions::default);
+                        x.options.get_or_insert_with(Box::default);
                         self.options.push(PendingOption {
                             target: path(&ep, &[2, i as i32]),
                             kind: OptionsKind::Field,
@@ -905,10 +918,10 @@ impl<'a> Lowerer<'a> {
             nested.push(DescriptorProto {
                 name: Some(entry_name),
                 field: kv.into_iter().collect(),
-                options: Some(MessageOptions {
+                options: Some(Box::new(MessageOptions {
                     map_entry: Some(true),
                     ..Default::default()
-                }),
+                })),
                 ..Default::default()
             });
         }
@@ -1125,6 +1138,12 @@ impl<'a> Lowerer<'a> {
         };
         let mut option_count = 0;
         let mut allow_alias: Option<bool> = None;
+        en.value.reserve(
+            e.items
+                .iter()
+                .filter(|i| matches!(i, EnumItem::Value(_)))
+                .count(),
+        );
         for item in &e.items {
             match item {
                 EnumItem::Value(v) => {
@@ -1140,7 +1159,7 @@ impl<'a> Lowerer<'a> {
                     };
                     if let Some(opts) = &v.options {
                         self.info.add(&path(&vp, &[3]), opts.span);
-                        value.options = Some(EnumValueOptions::default());
+                        value.options = Some(Box::default());
                         for (i, d) in opts.options.iter().enumerate() {
                             self.option(&vp, OptionsKind::EnumValue, i, d);
                         }
@@ -1153,7 +1172,7 @@ impl<'a> Lowerer<'a> {
                             matches!(&d.value, OptionValue::Ident { negative: false, ident, .. } if ident.name == "true"),
                         );
                     }
-                    en.options.get_or_insert_with(EnumOptions::default);
+                    en.options.get_or_insert_with(Box::default);
                     self.option_statement(p, OptionsKind::Enum, option_count, d);
                     option_count += 1;
                 }
@@ -1251,7 +1270,7 @@ impl<'a> Lowerer<'a> {
         for item in &s.items {
             match item {
                 ServiceItem::Option(d) => {
-                    sv.options.get_or_insert_with(ServiceOptions::default);
+                    sv.options.get_or_insert_with(Box::default);
                     self.option_statement(p, OptionsKind::Service, option_count, d);
                     option_count += 1;
                 }
@@ -1286,7 +1305,7 @@ impl<'a> Lowerer<'a> {
         self.info.add(&path(mp, &[3]), m.output.ty.span);
         md.output_type = Some(m.output.ty.text());
         if let Some(body) = &m.body {
-            md.options = Some(MethodOptions::default());
+            md.options = Some(Box::default());
             let mut count = 0;
             for item in body {
                 if let MethodItem::Option(d) = item {

@@ -206,25 +206,25 @@ mod tests {
     #[test]
     fn explicit_features_override_in_order() {
         let mut f = file(Some("editions"), Some(Edition::EDITION_2023));
-        f.options = Some(FileOptions {
+        f.options = Some(Box::new(FileOptions {
             features: Some(FeatureSet {
                 field_presence: Some(FieldPresence::IMPLICIT),
                 ..Default::default()
             }),
             ..Default::default()
-        });
+        }));
         let file_f = Features::of_file(&f);
         assert_eq!(file_f.field_presence, FieldPresence::IMPLICIT);
         let field = FieldDescriptorProto {
             r#type: Some(Type::TYPE_INT32),
             label: Some(Label::LABEL_OPTIONAL),
-            options: Some(FieldOptions {
+            options: Some(Box::new(FieldOptions {
                 features: Some(FeatureSet {
                     field_presence: Some(FieldPresence::LEGACY_REQUIRED),
                     ..Default::default()
                 }),
                 ..Default::default()
-            }),
+            })),
             ..Default::default()
         };
         let m = DescriptorProto::default();
@@ -269,10 +269,10 @@ mod tests {
         let packed = FieldDescriptorProto {
             label: Some(Label::LABEL_REPEATED),
             r#type: Some(Type::TYPE_INT32),
-            options: Some(FieldOptions {
+            options: Some(Box::new(FieldOptions {
                 packed: Some(true),
                 ..Default::default()
-            }),
+            })),
             ..Default::default()
         };
         assert_eq!(
