@@ -6,7 +6,7 @@ use rayon::prelude::*;
 
 use crate::descriptor::{encode_file_set, FileDescriptorProto, SourceCodeInfo};
 use crate::diagnostics::{Diagnostic, Sources};
-use crate::link::finish::{drop_locations, strip_options};
+use crate::link::finish::{apply_strip, drop_locations, plan_strip, strip_options, StripPlan};
 use crate::link::{link_with, Linked};
 use crate::load::{load, LoadOptions, Loaded};
 
@@ -140,7 +140,6 @@ fn compile_inner(
                     infos.clear();
                 }
             }
-            let schema = linked.combined();
             let mut is_input = vec![false; loaded.files.len()];
             for &i in &loaded.inputs {
                 is_input[i] = true;
@@ -151,16 +150,50 @@ fn compile_inner(
                 .copied()
                 .filter(|&i| opts.include_imports || is_input[i])
                 .collect();
-            let made: Vec<(FileDescriptorProto, Vec<Vec<i32>>)> = wanted
-                .par_iter()
-                .map(|&i| {
-                    if opts.retain_options {
-                        (linked.files()[i].clone(), Vec::new())
-                    } else {
-                        strip_options(&linked.files()[i], &schema)
-                    }
-                })
-                .collect();
+            let made: Vec<(FileDescriptorProto, Vec<Vec<i32>>)> = if keep {
+                // Generators read the linked files afterwards: copies.
+                let schema = linked.combined();
+                wanted
+                    .par_iter()
+                    .map(|&i| {
+                        if opts.retain_options {
+                            (linked.files()[i].clone(), Vec::new())
+                        } else {
+                            strip_options(&linked.files()[i], &schema)
+                        }
+                    })
+                    .collect()
+            } else {
+                // Nothing reads them afterwards: the stripping is worked
+                // out while the schema can still be read, then done to the
+                // linked files themselves, moved out without a copy.
+                let plans: Vec<StripPlan> = if opts.retain_options {
+                    Vec::new()
+                } else {
+                    let schema = linked.combined();
+                    wanted
+                        .par_iter()
+                        .map(|&i| plan_strip(&linked.files()[i], &schema))
+                        .collect()
+                };
+                let all = &mut linked.schema.files;
+                let taken: Vec<FileDescriptorProto> = wanted
+                    .iter()
+                    .map(|&i| std::mem::take(&mut all[i]))
+                    .collect();
+                if plans.is_empty() {
+                    taken.into_iter().map(|fd| (fd, Vec::new())).collect()
+                } else {
+                    taken
+                        .into_par_iter()
+                        .zip(plans)
+                        .map(|(mut fd, plan)| {
+                            let removed = apply_strip(&mut fd, plan);
+                            (fd, removed)
+                        })
+                        .collect()
+                }
+            };
             files = made
                 .into_iter()
                 .zip(&wanted)

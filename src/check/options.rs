@@ -231,7 +231,7 @@ pub(crate) fn all_options(cx: &Cx<'_>) -> Vec<ElementOptions> {
     for item in &cx.items {
         if let Some((bytes, message, target, entity)) = options_of(&item.elem) {
             out.push(ElementOptions {
-                path: item.path.clone(),
+                path: item.path.to_vec(),
                 bytes,
                 message,
                 target,

@@ -8,7 +8,14 @@ use crate::descriptor::{
     ServiceDescriptorProto,
 };
 
-use super::{join, path};
+use std::rc::Rc;
+
+use super::join;
+
+/// `base` followed by `more`, in one allocation.
+fn path(base: &[i32], more: &[i32]) -> Rc<[i32]> {
+    base.iter().chain(more).copied().collect()
+}
 
 /// What an item is.
 #[derive(Clone, Copy, Debug)]
@@ -27,8 +34,9 @@ pub(crate) enum Elem<'a> {
 
 #[derive(Clone, Debug)]
 pub(crate) struct Item<'a> {
-    pub path: Vec<i32>,
-    pub full_name: String,
+    /// Shared: checks copy an item's path and name before reporting.
+    pub path: Rc<[i32]>,
+    pub full_name: Rc<str>,
     pub elem: Elem<'a>,
     /// The item features are inherited from; `None` for the file.
     pub parent: Option<usize>,
@@ -44,8 +52,14 @@ impl<'a> Walker<'a> {
         self.out.len() - 1
     }
 
-    fn message(&mut self, m: &'a DescriptorProto, p: Vec<i32>, scope: &str, parent: Option<usize>) {
-        let name = join(scope, m.name());
+    fn message(
+        &mut self,
+        m: &'a DescriptorProto,
+        p: Rc<[i32]>,
+        scope: &str,
+        parent: Option<usize>,
+    ) {
+        let name: Rc<str> = join(scope, m.name()).into();
         let me = self.push(Item {
             path: p.clone(),
             full_name: name.clone(),
@@ -59,7 +73,7 @@ impl<'a> Walker<'a> {
             .enumerate()
             .map(|(i, o)| Item {
                 path: path(&p, &[8, i as i32]),
-                full_name: join(&name, o.name()),
+                full_name: join(&name, o.name()).into(),
                 elem: Elem::Oneof(o),
                 parent: Some(me),
             })
@@ -74,7 +88,7 @@ impl<'a> Walker<'a> {
                 .unwrap_or(me);
             self.push(Item {
                 path: path(&p, &[2, i as i32]),
-                full_name: join(&name, f.name()),
+                full_name: join(&name, f.name()).into(),
                 elem: Elem::Field(f, Some(m)),
                 parent: Some(parent),
             });
@@ -90,7 +104,7 @@ impl<'a> Walker<'a> {
         for (i, f) in m.extension.iter().enumerate() {
             self.push(Item {
                 path: path(&p, &[6, i as i32]),
-                full_name: join(&name, f.name()),
+                full_name: join(&name, f.name()).into(),
                 elem: Elem::Field(f, None),
                 parent: Some(me),
             });
@@ -106,13 +120,13 @@ impl<'a> Walker<'a> {
     fn enum_(
         &mut self,
         e: &'a EnumDescriptorProto,
-        p: Vec<i32>,
+        p: Rc<[i32]>,
         scope: &str,
         parent: Option<usize>,
     ) {
         let me = self.push(Item {
             path: p.clone(),
-            full_name: join(scope, e.name()),
+            full_name: join(scope, e.name()).into(),
             elem: Elem::Enum(e),
             parent,
         });
@@ -120,7 +134,7 @@ impl<'a> Walker<'a> {
             self.push(Item {
                 path: path(&p, &[2, i as i32]),
                 // Enum values are siblings of their enum.
-                full_name: join(scope, v.name()),
+                full_name: join(scope, v.name()).into(),
                 elem: Elem::EnumValue(v),
                 parent: Some(me),
             });
@@ -133,31 +147,31 @@ pub(crate) fn items(fd: &FileDescriptorProto) -> Vec<Item<'_>> {
     let mut w = Walker { out: Vec::new() };
     let pkg = fd.package();
     for (i, m) in fd.message_type.iter().enumerate() {
-        w.message(m, vec![4, i as i32], pkg, None);
+        w.message(m, Rc::from([4, i as i32]), pkg, None);
     }
     for (i, e) in fd.enum_type.iter().enumerate() {
-        w.enum_(e, vec![5, i as i32], pkg, None);
+        w.enum_(e, Rc::from([5, i as i32]), pkg, None);
     }
     for (i, f) in fd.extension.iter().enumerate() {
         w.push(Item {
-            path: vec![7, i as i32],
-            full_name: join(pkg, f.name()),
+            path: Rc::from([7, i as i32]),
+            full_name: join(pkg, f.name()).into(),
             elem: Elem::Field(f, None),
             parent: None,
         });
     }
     for (i, s) in fd.service.iter().enumerate() {
-        let name = join(pkg, s.name());
+        let name: Rc<str> = join(pkg, s.name()).into();
         let me = w.push(Item {
-            path: vec![6, i as i32],
+            path: Rc::from([6, i as i32]),
             full_name: name.clone(),
             elem: Elem::Service(s),
             parent: None,
         });
         for (j, m) in s.method.iter().enumerate() {
             w.push(Item {
-                path: vec![6, i as i32, 2, j as i32],
-                full_name: join(&name, m.name()),
+                path: Rc::from([6, i as i32, 2, j as i32]),
+                full_name: join(&name, m.name()).into(),
                 elem: Elem::Method(m),
                 parent: Some(me),
             });

@@ -92,19 +92,20 @@ fn merge_known_feature_extensions(fs: &mut FeatureSet, schema: &Combined<'_>) {
     fs.unknown = out;
 }
 
-/// Re-encodes `slot` through `f` (bytes in, bytes out). With `create`, a
-/// missing options message is created first.
+/// Replaces the options in `slot` by what `f` makes of them: `f` gets a
+/// function that encodes the current options (empty when there are none)
+/// and returns the new bytes, or `None` to remove the options message.
+/// With `create`, a missing options message is created first.
 fn rewrite<T: Encode + Decode + Default + HasFeatures>(
     slot: &mut Option<T>,
     create: bool,
-    f: &mut dyn FnMut(Vec<u8>) -> Option<Vec<u8>>,
+    f: &mut OptionsEdit<'_>,
 ) {
     if slot.is_none() && !create {
         return;
     }
-    let bytes = slot.as_ref().map(encode_to_vec).unwrap_or_default();
-    // `None` from `f` removes the options message.
-    let Some(new) = f(bytes) else {
+    let current = || slot.as_ref().map(encode_to_vec).unwrap_or_default();
+    let Some(new) = f(&current) else {
         *slot = None;
         return;
     };
@@ -126,6 +127,9 @@ fn rewrite<T: Encode + Decode + Default + HasFeatures>(
         *slot = Some(v);
     }
 }
+
+/// An edit of one options message (see [`rewrite`]).
+type OptionsEdit<'e> = dyn FnMut(&dyn Fn() -> Vec<u8>) -> Option<Vec<u8>> + 'e;
 
 fn message_mut<'a, 'p>(
     fd: &'a mut FileDescriptorProto,
@@ -163,7 +167,7 @@ fn with_options(
     path: &[i32],
     kind: OptionsKind,
     create: bool,
-    f: &mut dyn FnMut(Vec<u8>) -> Option<Vec<u8>>,
+    f: &mut OptionsEdit<'_>,
 ) {
     match kind {
         OptionsKind::File => rewrite(&mut fd.options, create, f),
@@ -251,47 +255,52 @@ pub fn apply_records(
     if records.is_empty() {
         return;
     }
-    with_options(fd, path, kind, true, &mut |mut bytes| {
+    with_options(fd, path, kind, true, &mut |current| {
+        let mut bytes = current();
         bytes.extend_from_slice(records);
         Some(bytes)
     });
 }
 
-/// Every element of a file that has an options message: (path, kind).
-fn option_sites(fd: &FileDescriptorProto) -> Vec<(Vec<i32>, OptionsKind)> {
-    fn en(out: &mut Vec<(Vec<i32>, OptionsKind)>, e: &EnumDescriptorProto, path: Vec<i32>) {
-        if e.options.is_some() {
-            out.push((path.clone(), OptionsKind::Enum));
+/// Every element of a file that has an options message: (path, kind, the
+/// options encoded).
+fn option_sites(fd: &FileDescriptorProto) -> Vec<(Vec<i32>, OptionsKind, Vec<u8>)> {
+    type Sites = Vec<(Vec<i32>, OptionsKind, Vec<u8>)>;
+    fn site<T: Encode>(out: &mut Sites, o: &Option<T>, path: Vec<i32>, kind: OptionsKind) {
+        if let Some(o) = o {
+            out.push((path, kind, encode_to_vec(o)));
         }
+    }
+    fn en(out: &mut Sites, e: &EnumDescriptorProto, path: Vec<i32>) {
+        site(out, &e.options, path.clone(), OptionsKind::Enum);
         for (i, v) in e.value.iter().enumerate() {
+            let p = || [&path[..], &[2, i as i32]].concat();
             if v.options.is_some() {
-                out.push(([&path[..], &[2, i as i32]].concat(), OptionsKind::EnumValue));
+                site(out, &v.options, p(), OptionsKind::EnumValue);
             }
         }
     }
-    fn msg(out: &mut Vec<(Vec<i32>, OptionsKind)>, m: &DescriptorProto, path: Vec<i32>) {
+    fn msg(out: &mut Sites, m: &DescriptorProto, path: Vec<i32>) {
         let sub = |k: i32, i: usize| [&path[..], &[k, i as i32]].concat();
-        if m.options.is_some() {
-            out.push((path.clone(), OptionsKind::Message));
-        }
+        site(out, &m.options, path.clone(), OptionsKind::Message);
         for (i, f) in m.field.iter().enumerate() {
             if f.options.is_some() {
-                out.push((sub(2, i), OptionsKind::Field));
+                site(out, &f.options, sub(2, i), OptionsKind::Field);
             }
         }
         for (i, f) in m.extension.iter().enumerate() {
             if f.options.is_some() {
-                out.push((sub(6, i), OptionsKind::Field));
+                site(out, &f.options, sub(6, i), OptionsKind::Field);
             }
         }
         for (i, o) in m.oneof_decl.iter().enumerate() {
             if o.options.is_some() {
-                out.push((sub(8, i), OptionsKind::Oneof));
+                site(out, &o.options, sub(8, i), OptionsKind::Oneof);
             }
         }
         for (i, r) in m.extension_range.iter().enumerate() {
             if r.options.is_some() {
-                out.push((sub(5, i), OptionsKind::ExtensionRange));
+                site(out, &r.options, sub(5, i), OptionsKind::ExtensionRange);
             }
         }
         for (i, n) in m.nested_type.iter().enumerate() {
@@ -302,9 +311,7 @@ fn option_sites(fd: &FileDescriptorProto) -> Vec<(Vec<i32>, OptionsKind)> {
         }
     }
     let mut out = Vec::new();
-    if fd.options.is_some() {
-        out.push((Vec::new(), OptionsKind::File));
-    }
+    site(&mut out, &fd.options, Vec::new(), OptionsKind::File);
     for (i, m) in fd.message_type.iter().enumerate() {
         msg(&mut out, m, vec![4, i as i32]);
     }
@@ -313,16 +320,24 @@ fn option_sites(fd: &FileDescriptorProto) -> Vec<(Vec<i32>, OptionsKind)> {
     }
     for (i, f) in fd.extension.iter().enumerate() {
         if f.options.is_some() {
-            out.push((vec![7, i as i32], OptionsKind::Field));
+            site(&mut out, &f.options, vec![7, i as i32], OptionsKind::Field);
         }
     }
     for (i, s) in fd.service.iter().enumerate() {
-        if s.options.is_some() {
-            out.push((vec![6, i as i32], OptionsKind::Service));
-        }
+        site(
+            &mut out,
+            &s.options,
+            vec![6, i as i32],
+            OptionsKind::Service,
+        );
         for (j, m) in s.method.iter().enumerate() {
             if m.options.is_some() {
-                out.push((vec![6, i as i32, 2, j as i32], OptionsKind::Method));
+                site(
+                    &mut out,
+                    &m.options,
+                    vec![6, i as i32, 2, j as i32],
+                    OptionsKind::Method,
+                );
             }
         }
     }
@@ -345,31 +360,59 @@ pub fn strip_options(
     fd: &FileDescriptorProto,
     schema: &Combined<'_>,
 ) -> (FileDescriptorProto, Vec<Vec<i32>>) {
+    let plan = plan_strip(fd, schema);
     let mut out = fd.clone();
+    let removed = apply_strip(&mut out, plan);
+    (out, removed)
+}
+
+/// What [`strip_options`] does to one file, worked out without changing
+/// it, so that files can be stripped in place once nothing else reads
+/// them: the new bytes of each options message (`None`: removed), and the
+/// paths whose source locations go.
+pub struct StripPlan {
+    sites: Vec<(Vec<i32>, OptionsKind, Option<Vec<u8>>)>,
+    removed: Vec<Vec<i32>>,
+}
+
+/// Works out the default-mode form of `fd`'s options.
+pub fn plan_strip(fd: &FileDescriptorProto, schema: &Combined<'_>) -> StripPlan {
+    let mut sites = Vec::new();
     let mut removed_paths: Vec<Vec<i32>> = Vec::new();
-    for (path, kind) in option_sites(fd) {
+    for (path, kind, bytes) in option_sites(fd) {
         let name = options_message(kind);
-        let mut removed = Vec::new();
-        with_options(&mut out, &path, kind, false, &mut |bytes| {
-            let (b, r) = canonicalize(&bytes, name, schema, true);
-            removed = r;
-            // Options emptied by stripping disappear, and their `[…]`
-            // location with them (an options message that was empty from
-            // the start, as for `rpc X(A) returns (B) {}`, stays).
-            if b.is_empty() && !removed.is_empty() {
-                removed.push(Vec::new());
-                return None;
-            }
+        let (b, mut removed) = canonicalize(&bytes, name, schema, true);
+        // Options emptied by stripping disappear, and their `[…]`
+        // location with them (an options message that was empty from the
+        // start, as for `rpc X(A) returns (B) {}`, stays).
+        let new = if b.is_empty() && !removed.is_empty() {
+            removed.push(Vec::new());
+            None
+        } else {
             Some(b)
-        });
+        };
         for r in removed {
             let mut p = path.clone();
             p.push(kind.options_field_number());
             p.extend(r);
             removed_paths.push(p);
         }
+        sites.push((path, kind, new));
     }
-    (out, removed_paths)
+    StripPlan {
+        sites,
+        removed: removed_paths,
+    }
+}
+
+/// Applies a [`plan_strip`] plan to the file it was made from; returns the
+/// paths whose source locations must go.
+pub fn apply_strip(fd: &mut FileDescriptorProto, plan: StripPlan) -> Vec<Vec<i32>> {
+    for (path, kind, new) in plan.sites {
+        let mut new = Some(new);
+        with_options(fd, &path, kind, false, &mut |_| new.take().flatten());
+    }
+    plan.removed
 }
 
 /// Removes the locations at or under any of `removed` (options that
