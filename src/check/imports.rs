@@ -22,9 +22,23 @@ use super::{options, Cx};
 struct Lookups<'c, 'a> {
     cx: &'c Cx<'a>,
     used: HashSet<usize>,
+    /// Candidate files not yet found used: once none is left the answer
+    /// is known and the remaining lookups are skipped (most files use all
+    /// their imports, many of them early).
+    pending: Vec<usize>,
 }
 
 impl Lookups<'_, '_> {
+    fn done(&self) -> bool {
+        self.pending.is_empty()
+    }
+
+    fn mark_used(&mut self, file: usize) {
+        if self.used.insert(file) {
+            self.pending.retain(|&f| f != file);
+        }
+    }
+
     /// protoc's FindSymbol: marks the defining file used and answers
     /// whether the symbol may be used from this file.
     fn find(&mut self, name: &str) -> Option<(SymbolKind, bool)> {
@@ -33,7 +47,7 @@ impl Lookups<'_, '_> {
         let me = self.cx.file;
         let deps = &syms.visible_for_options[me];
         if e.kind != SymbolKind::Package && (e.file == me || deps.contains(&e.file)) {
-            self.used.insert(e.file);
+            self.mark_used(e.file);
         }
         let (found, _) = syms.find(name, me, true);
         found.map(|e| {
@@ -45,6 +59,9 @@ impl Lookups<'_, '_> {
     /// protoc's relative lookup of `name` made by an element of `scope`:
     /// `scope.first`, then in each enclosing scope, then `name` alone.
     fn lookup(&mut self, name: &str, scope: &str, types_only: bool) {
+        if self.done() {
+            return;
+        }
         let name = name.trim();
         if let Some(abs) = name.strip_prefix('.') {
             self.find(abs);
@@ -93,6 +110,9 @@ fn join(scope: &str, name: &str) -> String {
 /// building the file.
 fn message_refs(l: &mut Lookups<'_, '_>, items: &[ast::MessageItem], scope: &str) {
     for item in items {
+        if l.done() {
+            return;
+        }
         match item {
             ast::MessageItem::Field(f) => field_refs(l, f, scope),
             ast::MessageItem::Oneof(o) => {
@@ -148,13 +168,20 @@ pub(crate) fn unused(cx: &mut Cx<'_>) {
     if candidates.is_empty() {
         return;
     }
+    let mut pending: Vec<usize> = candidates.iter().map(|&(_, d)| d).collect();
+    pending.sort_unstable();
+    pending.dedup();
     let mut l = Lookups {
         cx,
         used: HashSet::new(),
+        pending,
     };
     // Type references, from the syntax tree (so no spans are needed).
     let package = fd.package();
     for item in &source.ast.items {
+        if l.done() {
+            return;
+        }
         match item {
             ast::FileItem::Message(m) => {
                 message_refs(&mut l, &m.items, &join(package, &m.name.name))
@@ -172,8 +199,14 @@ pub(crate) fn unused(cx: &mut Cx<'_>) {
             _ => {}
         }
     }
+    if l.done() {
+        return;
+    }
     // Options: the options message itself, extensions and enum values.
     for o in options::all_options(cx) {
+        if l.done() {
+            return;
+        }
         if o.bytes.is_empty() {
             continue;
         }
@@ -188,7 +221,7 @@ pub(crate) fn unused(cx: &mut Cx<'_>) {
         let deps = &cx.linked.schema.symbols.visible_for_options[cx.file];
         for f in files {
             if deps.contains(&f) {
-                l.used.insert(f);
+                l.mark_used(f);
             }
         }
     }

@@ -16,8 +16,6 @@ pub mod schema;
 pub mod source_info;
 pub mod symbols;
 
-use std::collections::HashMap;
-
 use rayon::prelude::*;
 
 use self::lower::{OptionsKind, PendingOption};
@@ -217,73 +215,76 @@ fn duplicate_diagnostics(
     out
 }
 
-/// Full names of every element of a file that can carry options, keyed by
-/// descriptor path; option names are looked up relative to them. The file
-/// itself maps to its package plus a placeholder, so that lookups start in
-/// the package; an extension range maps to its message's name.
-fn element_names(fd: &FileDescriptorProto) -> HashMap<Vec<i32>, String> {
-    use crate::descriptor::{DescriptorProto, EnumDescriptorProto};
-    fn join(a: &str, b: &str) -> String {
-        if a.is_empty() {
-            b.to_string()
-        } else {
-            format!("{a}.{b}")
+/// The full name of the element of `fd` at `path` that carries options;
+/// option names are looked up relative to it. The file itself gives its
+/// package plus a placeholder, so that lookups start in the package; an
+/// extension range gives its message's name, an enum value is named in
+/// its enum's scope. `None` for a path that names no such element.
+fn element_name(fd: &FileDescriptorProto, path: &[i32]) -> Option<String> {
+    use crate::descriptor::EnumDescriptorProto;
+    fn push(name: &mut String, part: &str) {
+        if !name.is_empty() {
+            name.push('.');
         }
+        name.push_str(part);
     }
-    fn en(
-        out: &mut HashMap<Vec<i32>, String>,
-        scope: &str,
-        e: &EnumDescriptorProto,
-        path: Vec<i32>,
-    ) {
-        for (i, v) in e.value.iter().enumerate() {
-            out.insert([&path[..], &[2, i as i32]].concat(), join(scope, v.name()));
-        }
-        out.insert(path, join(scope, e.name()));
+    fn at<T>(v: &[T], i: i32) -> Option<&T> {
+        v.get(usize::try_from(i).ok()?)
     }
-    fn msg(out: &mut HashMap<Vec<i32>, String>, scope: &str, m: &DescriptorProto, path: Vec<i32>) {
-        let name = join(scope, m.name());
-        let sub = |k: i32, i: usize| [&path[..], &[k, i as i32]].concat();
-        for (i, f) in m.field.iter().enumerate() {
-            out.insert(sub(2, i), join(&name, f.name()));
+    fn en(mut name: String, e: &EnumDescriptorProto, rest: &[i32]) -> Option<String> {
+        match rest {
+            [] => push(&mut name, e.name()),
+            [2, v] => push(&mut name, at(&e.value, *v)?.name()),
+            _ => return None,
         }
-        for (i, f) in m.extension.iter().enumerate() {
-            out.insert(sub(6, i), join(&name, f.name()));
-        }
-        for (i, o) in m.oneof_decl.iter().enumerate() {
-            out.insert(sub(8, i), join(&name, o.name()));
-        }
-        for i in 0..m.extension_range.len() {
-            out.insert(sub(5, i), name.clone());
-        }
-        for (i, n) in m.nested_type.iter().enumerate() {
-            msg(out, &name, n, sub(3, i));
-        }
-        for (i, e) in m.enum_type.iter().enumerate() {
-            en(out, &name, e, sub(4, i));
-        }
-        out.insert(path, name);
+        Some(name)
     }
-    let pkg = fd.package();
-    let mut out = HashMap::new();
-    out.insert(Vec::new(), join(pkg, "_"));
-    for (i, m) in fd.message_type.iter().enumerate() {
-        msg(&mut out, pkg, m, vec![4, i as i32]);
-    }
-    for (i, e) in fd.enum_type.iter().enumerate() {
-        en(&mut out, pkg, e, vec![5, i as i32]);
-    }
-    for (i, f) in fd.extension.iter().enumerate() {
-        out.insert(vec![7, i as i32], join(pkg, f.name()));
-    }
-    for (i, sv) in fd.service.iter().enumerate() {
-        let sname = join(pkg, sv.name());
-        for (j, m) in sv.method.iter().enumerate() {
-            out.insert(vec![6, i as i32, 2, j as i32], join(&sname, m.name()));
+    let mut name = fd.package().to_string();
+    match path {
+        [] => push(&mut name, "_"),
+        [5, i, rest @ ..] => return en(name, at(&fd.enum_type, *i)?, rest),
+        [7, i] => push(&mut name, at(&fd.extension, *i)?.name()),
+        [6, i, rest @ ..] => {
+            let s = at(&fd.service, *i)?;
+            push(&mut name, s.name());
+            match rest {
+                [] => {}
+                [2, j] => push(&mut name, at(&s.method, *j)?.name()),
+                _ => return None,
+            }
         }
-        out.insert(vec![6, i as i32], sname);
+        [4, i, rest @ ..] => {
+            let mut m = at(&fd.message_type, *i)?;
+            push(&mut name, m.name());
+            let mut rest = rest;
+            loop {
+                match rest {
+                    [] | [5, _] => break,
+                    [3, j, tail @ ..] => {
+                        m = at(&m.nested_type, *j)?;
+                        push(&mut name, m.name());
+                        rest = tail;
+                    }
+                    [4, k, tail @ ..] => return en(name, at(&m.enum_type, *k)?, tail),
+                    [2, k] => {
+                        push(&mut name, at(&m.field, *k)?.name());
+                        break;
+                    }
+                    [6, k] => {
+                        push(&mut name, at(&m.extension, *k)?.name());
+                        break;
+                    }
+                    [8, k] => {
+                        push(&mut name, at(&m.oneof_decl, *k)?.name());
+                        break;
+                    }
+                    _ => return None,
+                }
+            }
+        }
+        _ => return None,
     }
-    out
+    Some(name)
 }
 
 /// Links every file of `loaded`: lower, resolve, interpret options.
@@ -324,11 +325,11 @@ pub fn link_with(loaded: &Loaded, source_info: bool) -> Linked {
                         }
                     }
                 }
-                let scopes = element_names(&schema.files[fi]);
+                let fd = &schema.files[fi];
                 let out = groups
                     .into_iter()
                     .map(|(target, kind, opts)| {
-                        let scope = scopes.get(&target).cloned().unwrap_or_default();
+                        let scope = element_name(fd, &target).unwrap_or_default();
                         let r = it.interpret(kind, &scope, &target, &opts);
                         (target, kind, r)
                     })
