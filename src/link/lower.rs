@@ -74,12 +74,13 @@ impl OptionsKind {
 
 /// An option statement (or `[…]` entry) waiting to be interpreted.
 #[derive(Clone, Debug)]
-pub struct PendingOption {
+pub struct PendingOption<'a> {
     /// Descriptor path of the element that owns the options: `[]` for the
     /// file, `[4, 0]` for message 0, `[4, 0, 2, 1]` for its field 1, …
     pub target: Vec<i32>,
     pub kind: OptionsKind,
-    pub decl: OptionDecl,
+    /// The statement in the file's syntax tree.
+    pub decl: &'a OptionDecl,
     /// Index into `proto.source_code_info.location` of the location recorded
     /// for this option (path `[..target, options field, 999, i]`). `None` for
     /// options protoc copies without a location (a map field's `features` and
@@ -89,7 +90,7 @@ pub struct PendingOption {
 
 /// The result of lowering one file.
 #[derive(Debug)]
-pub struct Lowered {
+pub struct Lowered<'a> {
     /// The descriptor; `source_code_info` is always filled.
     pub proto: FileDescriptorProto,
     /// Descriptor path to the byte span of that element (the first location
@@ -97,19 +98,19 @@ pub struct Lowered {
     pub spans: SpanMap,
     /// Every option statement and `[…]` entry, in source order (options
     /// copied to map entry fields follow their map field's options).
-    pub options: Vec<PendingOption>,
+    pub options: Vec<PendingOption<'a>>,
     pub diagnostics: Vec<Diagnostic>,
 }
 
 /// Lowers one parsed file, with source locations and the span map.
-pub fn lower(file: &SourceFile) -> Lowered {
+pub fn lower(file: &SourceFile) -> Lowered<'_> {
     lower_recording(file, true, true)
 }
 
 /// Lowers one parsed file; without `source_info`, `proto.source_code_info`
 /// holds no locations. The span map is left empty: [`lower_spans`] makes it
 /// when a diagnostic needs it.
-pub fn lower_with(file: &SourceFile, source_info: bool) -> Lowered {
+pub fn lower_with(file: &SourceFile, source_info: bool) -> Lowered<'_> {
     lower_recording(file, source_info, false)
 }
 
@@ -120,7 +121,7 @@ pub fn lower_spans(file: &SourceFile) -> SpanMap {
     lower_recording(file, false, true).spans
 }
 
-fn lower_recording(file: &SourceFile, locations: bool, spans: bool) -> Lowered {
+fn lower_recording(file: &SourceFile, locations: bool, spans: bool) -> Lowered<'_> {
     let mut l = Lowerer {
         name: &file.name,
         text: &file.text,
@@ -165,7 +166,7 @@ struct Lowerer<'a> {
     syntax: Syntax,
     edition: Option<Edition>,
     info: SourceInfoBuilder<'a>,
-    options: Vec<PendingOption>,
+    options: Vec<PendingOption<'a>>,
     diags: Vec<Diagnostic>,
 }
 
@@ -218,14 +219,14 @@ impl<'a> Lowerer<'a> {
     }
 
     /// Records an option statement/entry: its location and its pending entry.
-    fn option(&mut self, target: &[i32], kind: OptionsKind, index: usize, decl: &OptionDecl) {
+    fn option(&mut self, target: &[i32], kind: OptionsKind, index: usize, decl: &'a OptionDecl) {
         let p = path(target, &[kind.options_field_number(), 999, index as i32]);
         let comments = (!decl.comments.is_empty()).then_some(&decl.comments);
         let loc = self.info.add_with(&p, decl.span, comments);
         self.options.push(PendingOption {
             target: target.to_vec(),
             kind,
-            decl: decl.clone(),
+            decl,
             location_index: Some(loc),
         });
     }
@@ -237,7 +238,7 @@ impl<'a> Lowerer<'a> {
         target: &[i32],
         kind: OptionsKind,
         index: usize,
-        decl: &OptionDecl,
+        decl: &'a OptionDecl,
     ) {
         self.info
             .add(&path(target, &[kind.options_field_number()]), decl.span);
@@ -246,7 +247,7 @@ impl<'a> Lowerer<'a> {
 
     // ------------------------------------------------------------ file
 
-    fn file(&mut self, file: &ast::File) -> FileDescriptorProto {
+    fn file(&mut self, file: &'a ast::File) -> FileDescriptorProto {
         let mut fd = FileDescriptorProto::default();
         let first = self.next_token(0);
         let last = file
@@ -405,7 +406,7 @@ impl<'a> Lowerer<'a> {
         }
     }
 
-    fn message(&mut self, m: &ast::Message, p: &[i32]) -> DescriptorProto {
+    fn message(&mut self, m: &'a ast::Message, p: &[i32]) -> DescriptorProto {
         let start = self.decl_start(m.visibility, m.span);
         self.info
             .add_with(p, Span::new(start, m.span.end as usize), Some(&m.comments));
@@ -422,7 +423,7 @@ impl<'a> Lowerer<'a> {
         msg
     }
 
-    fn message_body(&mut self, items: &[MessageItem], p: &[i32], msg: &mut DescriptorProto) {
+    fn message_body(&mut self, items: &'a [MessageItem], p: &[i32], msg: &mut DescriptorProto) {
         let mut option_count = 0;
         let mut message_set = false;
         // Room for the elements up front: growing vectors of large
@@ -562,7 +563,7 @@ impl<'a> Lowerer<'a> {
         }
     }
 
-    fn extensions(&mut self, x: &ast::Extensions, p: &[i32], msg: &mut DescriptorProto) {
+    fn extensions(&mut self, x: &'a ast::Extensions, p: &[i32], msg: &mut DescriptorProto) {
         let sp = path(p, &[5]);
         self.info.add_with(&sp, x.span, Some(&x.comments));
         let first = msg.extension_range.len();
@@ -679,7 +680,7 @@ impl<'a> Lowerer<'a> {
 
     fn extend(
         &mut self,
-        x: &ast::Extend,
+        x: &'a ast::Extend,
         xp: &[i32],
         fields: &mut Vec<FieldDescriptorProto>,
         nested: &mut Vec<DescriptorProto>,
@@ -711,7 +712,7 @@ impl<'a> Lowerer<'a> {
 
     fn field(
         &mut self,
-        f: &ast::Field,
+        f: &'a ast::Field,
         fp: &[i32],
         ctx: FieldCtx<'_>,
         nested: &mut Vec<DescriptorProto>,
@@ -892,7 +893,7 @@ impl<'a> Lowerer<'a> {
             });
             // protoc copies the map field's `features` (and, for string
             // keys/values, `enforce_utf8`) options to the key and value.
-            let copies: Vec<PendingOption> = self.options[first_option..]
+            let copies: Vec<PendingOption<'a>> = self.options[first_option..]
                 .iter()
                 .filter(|o| o.target == fp)
                 .cloned()
@@ -909,7 +910,7 @@ impl<'a> Lowerer<'a> {
                         self.options.push(PendingOption {
                             target: path(&ep, &[2, i as i32]),
                             kind: OptionsKind::Field,
-                            decl: o.decl.clone(),
+                            decl: o.decl,
                             location_index: None,
                         });
                     }
@@ -1123,7 +1124,7 @@ impl<'a> Lowerer<'a> {
 
     // ------------------------------------------------------------ enums
 
-    fn enum_(&mut self, e: &ast::Enum, p: &[i32]) -> EnumDescriptorProto {
+    fn enum_(&mut self, e: &'a ast::Enum, p: &[i32]) -> EnumDescriptorProto {
         let start = self.decl_start(e.visibility, e.span);
         self.info
             .add_with(p, Span::new(start, e.span.end as usize), Some(&e.comments));
@@ -1259,7 +1260,7 @@ impl<'a> Lowerer<'a> {
 
     // ------------------------------------------------------------ services
 
-    fn service(&mut self, s: &ast::Service, p: &[i32]) -> ServiceDescriptorProto {
+    fn service(&mut self, s: &'a ast::Service, p: &[i32]) -> ServiceDescriptorProto {
         self.info.add_with(p, s.span, Some(&s.comments));
         self.info.add(&path(p, &[1]), s.name.span);
         let mut sv = ServiceDescriptorProto {
@@ -1285,7 +1286,7 @@ impl<'a> Lowerer<'a> {
         sv
     }
 
-    fn method(&mut self, m: &ast::Method, mp: &[i32]) -> MethodDescriptorProto {
+    fn method(&mut self, m: &'a ast::Method, mp: &[i32]) -> MethodDescriptorProto {
         self.info.add_with(mp, m.span, Some(&m.comments));
         self.info.add(&path(mp, &[1]), m.name.span);
         let mut md = MethodDescriptorProto {
@@ -1579,7 +1580,8 @@ mod tests {
 
     /// Diagnostics as protoc prints them: `line:col: message`, 1-based.
     fn errors(text: &str) -> Vec<String> {
-        let lowered = lower(&source("t.proto", text));
+        let file = source("t.proto", text);
+        let lowered = lower(&file);
         lowered
             .diagnostics
             .iter()
@@ -1720,7 +1722,8 @@ mod tests {
     #[test]
     fn pending_options_point_at_their_locations() {
         let text = "syntax = \"proto3\";\noption java_package = \"x\";\nmessage M {\n  map<string, int32> m = 1 [features.x = 1, deprecated = true];\n}\n";
-        let lowered = lower(&source("t.proto", text));
+        let file = source("t.proto", text);
+        let lowered = lower(&file);
         let info = lowered.proto.source_code_info.as_ref().unwrap();
         let summary: Vec<(Vec<i32>, OptionsKind, Option<Vec<i32>>)> = lowered
             .options

@@ -57,14 +57,14 @@ pub fn lower_and_resolve(loaded: &Loaded) -> SchemaData {
     schema
 }
 
-type Pending = Vec<Vec<PendingOption>>;
+type Pending<'a> = Vec<Vec<PendingOption<'a>>>;
 /// One file's interpreted options (element path, kind, records) and diagnostics.
 type FileOptionsResult = (Vec<(Vec<i32>, OptionsKind, Interpreted)>, Vec<Diagnostic>);
 
 fn lower_resolve(
     loaded: &Loaded,
     source_info: bool,
-) -> (SchemaData, LazySpans, Pending, Vec<Diagnostic>) {
+) -> (SchemaData, LazySpans, Pending<'_>, Vec<Diagnostic>) {
     let lowered: Vec<_> = loaded
         .files
         .par_iter()
@@ -361,9 +361,7 @@ pub fn link_with(loaded: &Loaded, source_info: bool) -> Linked {
             });
     }
     crate::trace::phase("apply options");
-    // Dropping every pending option statement takes a while: let the
-    // thread pool do it while the caller goes on.
-    rayon::spawn(move || drop(pending));
+    drop(pending);
     Linked {
         schema,
         spans,

@@ -31,7 +31,7 @@ pub struct Flags {
 }
 
 /// Reads the encoding-relevant settings from an element's option statements.
-pub fn peek_flags<'a>(options: impl Iterator<Item = &'a PendingOption>) -> Flags {
+pub fn peek_flags<'a, 'b: 'a>(options: impl Iterator<Item = &'a PendingOption<'b>>) -> Flags {
     let mut f = Flags::default();
     for o in options {
         let parts = &o.decl.name.parts;
@@ -98,7 +98,7 @@ impl SchemaData {
     pub fn new(
         files: Vec<FileDescriptorProto>,
         symbols: Symbols,
-        pending: &[&[PendingOption]],
+        pending: &[&[PendingOption<'_>]],
     ) -> SchemaData {
         use rayon::prelude::*;
         let mut extensions: FxHashMap<String, FxHashMap<i32, (usize, Vec<i32>)>> =
