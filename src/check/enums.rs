@@ -86,8 +86,7 @@ pub(crate) fn validate(cx: &mut Cx<'_>, i: usize) {
         return;
     };
     let p = cx.items[i].path.clone();
-    let full = cx.items[i].full_name.clone();
-    let scope = full.rsplit_once('.').map_or("", |(s, _)| s).to_string();
+    let scope = cx.items[i].scope.clone();
     let value_full = |name: &str| super::join(&scope, name);
 
     // Names that collide once the prefix is stripped.

@@ -325,7 +325,7 @@ pub(crate) fn validate_field(cx: &mut Cx<'_>, i: usize) {
         return;
     };
     let p = cx.items[i].path.clone();
-    let full = cx.items[i].full_name.clone();
+    let full = cx.items[i].full_name();
     let is_ext = container.is_none();
     if is_ext
         && f.json_name

@@ -35,10 +35,7 @@ pub(crate) fn validate(cx: &mut Cx<'_>, i: usize) {
     // The span is looked up only for a report.
     let at = |cx: &Cx<'_>| cx.type_at(&p);
     let containing = match container {
-        Some(_) => cx.items[i]
-            .full_name
-            .rsplit_once('.')
-            .map_or(String::new(), |(s, _)| s.to_string()),
+        Some(_) => cx.items[i].scope.to_string(),
         None => f.extendee().trim_start_matches('.').to_string(),
     };
     if !well_formed(entry, f.label, f.name(), &t, &containing) {

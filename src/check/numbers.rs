@@ -101,7 +101,7 @@ fn long_names(cx: &mut Cx<'_>) {
             refused[i] = true;
             continue;
         }
-        if cx.items[i].full_name.len() > MAX_NAME_LEN {
+        if cx.items[i].full_name_len() > MAX_NAME_LEN {
             refused[i] = true;
             let at = cx.name_at(&cx.items[i].path);
             cx.push(

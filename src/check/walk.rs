@@ -34,12 +34,31 @@ pub(crate) enum Elem<'a> {
 
 #[derive(Clone, Debug)]
 pub(crate) struct Item<'a> {
-    /// Shared: checks copy an item's path and name before reporting.
+    /// Shared: checks copy an item's path before reporting.
     pub path: Rc<[i32]>,
-    pub full_name: Rc<str>,
+    /// The full name is `scope.name` (just `name` in the root scope): the
+    /// scope is shared by siblings, the whole name made when asked for.
+    /// Enum values are named in their enum's scope, an extension range
+    /// takes its message's name.
+    pub scope: Rc<str>,
+    pub name: &'a str,
     pub elem: Elem<'a>,
     /// The item features are inherited from; `None` for the file.
     pub parent: Option<usize>,
+}
+
+impl Item<'_> {
+    pub fn full_name(&self) -> String {
+        join(&self.scope, self.name)
+    }
+
+    pub fn full_name_len(&self) -> usize {
+        if self.scope.is_empty() {
+            self.name.len()
+        } else {
+            self.scope.len() + 1 + self.name.len()
+        }
+    }
 }
 
 struct Walker<'a> {
@@ -56,39 +75,39 @@ impl<'a> Walker<'a> {
         &mut self,
         m: &'a DescriptorProto,
         p: Rc<[i32]>,
-        scope: &str,
+        scope: &Rc<str>,
         parent: Option<usize>,
     ) {
-        let name: Rc<str> = join(scope, m.name()).into();
         let me = self.push(Item {
             path: p.clone(),
-            full_name: name.clone(),
+            scope: scope.clone(),
+            name: m.name(),
             elem: Elem::Message(m),
             parent,
         });
+        let full: Rc<str> = join(scope, m.name()).into();
         // Oneofs first: their fields inherit from them.
-        let oneofs: Vec<usize> = m
-            .oneof_decl
-            .iter()
-            .enumerate()
-            .map(|(i, o)| Item {
+        let first_oneof = self.out.len();
+        for (i, o) in m.oneof_decl.iter().enumerate() {
+            self.push(Item {
                 path: path(&p, &[8, i as i32]),
-                full_name: join(&name, o.name()).into(),
+                scope: full.clone(),
+                name: o.name(),
                 elem: Elem::Oneof(o),
                 parent: Some(me),
-            })
-            .collect::<Vec<_>>()
-            .into_iter()
-            .map(|it| self.push(it))
-            .collect();
+            });
+        }
+        let oneofs = m.oneof_decl.len();
         for (i, f) in m.field.iter().enumerate() {
             let parent = f
                 .oneof_index
-                .and_then(|k| oneofs.get(k as usize).copied())
-                .unwrap_or(me);
+                .and_then(|k| usize::try_from(k).ok())
+                .filter(|&k| k < oneofs)
+                .map_or(me, |k| first_oneof + k);
             self.push(Item {
                 path: path(&p, &[2, i as i32]),
-                full_name: join(&name, f.name()).into(),
+                scope: full.clone(),
+                name: f.name(),
                 elem: Elem::Field(f, Some(m)),
                 parent: Some(parent),
             });
@@ -96,7 +115,8 @@ impl<'a> Walker<'a> {
         for (i, r) in m.extension_range.iter().enumerate() {
             self.push(Item {
                 path: path(&p, &[5, i as i32]),
-                full_name: name.clone(),
+                scope: scope.clone(),
+                name: m.name(),
                 elem: Elem::ExtensionRange(r),
                 parent: Some(me),
             });
@@ -104,16 +124,17 @@ impl<'a> Walker<'a> {
         for (i, f) in m.extension.iter().enumerate() {
             self.push(Item {
                 path: path(&p, &[6, i as i32]),
-                full_name: join(&name, f.name()).into(),
+                scope: full.clone(),
+                name: f.name(),
                 elem: Elem::Field(f, None),
                 parent: Some(me),
             });
         }
         for (i, n) in m.nested_type.iter().enumerate() {
-            self.message(n, path(&p, &[3, i as i32]), &name, Some(me));
+            self.message(n, path(&p, &[3, i as i32]), &full, Some(me));
         }
         for (i, e) in m.enum_type.iter().enumerate() {
-            self.enum_(e, path(&p, &[4, i as i32]), &name, Some(me));
+            self.enum_(e, path(&p, &[4, i as i32]), &full, Some(me));
         }
     }
 
@@ -121,12 +142,13 @@ impl<'a> Walker<'a> {
         &mut self,
         e: &'a EnumDescriptorProto,
         p: Rc<[i32]>,
-        scope: &str,
+        scope: &Rc<str>,
         parent: Option<usize>,
     ) {
         let me = self.push(Item {
             path: p.clone(),
-            full_name: join(scope, e.name()).into(),
+            scope: scope.clone(),
+            name: e.name(),
             elem: Elem::Enum(e),
             parent,
         });
@@ -134,7 +156,8 @@ impl<'a> Walker<'a> {
             self.push(Item {
                 path: path(&p, &[2, i as i32]),
                 // Enum values are siblings of their enum.
-                full_name: join(scope, v.name()).into(),
+                scope: scope.clone(),
+                name: v.name(),
                 elem: Elem::EnumValue(v),
                 parent: Some(me),
             });
@@ -145,33 +168,36 @@ impl<'a> Walker<'a> {
 /// Every element of `fd` in protoc's visiting order.
 pub(crate) fn items(fd: &FileDescriptorProto) -> Vec<Item<'_>> {
     let mut w = Walker { out: Vec::new() };
-    let pkg = fd.package();
+    let pkg: Rc<str> = fd.package().into();
     for (i, m) in fd.message_type.iter().enumerate() {
-        w.message(m, Rc::from([4, i as i32]), pkg, None);
+        w.message(m, Rc::from([4, i as i32]), &pkg, None);
     }
     for (i, e) in fd.enum_type.iter().enumerate() {
-        w.enum_(e, Rc::from([5, i as i32]), pkg, None);
+        w.enum_(e, Rc::from([5, i as i32]), &pkg, None);
     }
     for (i, f) in fd.extension.iter().enumerate() {
         w.push(Item {
             path: Rc::from([7, i as i32]),
-            full_name: join(pkg, f.name()).into(),
+            scope: pkg.clone(),
+            name: f.name(),
             elem: Elem::Field(f, None),
             parent: None,
         });
     }
     for (i, s) in fd.service.iter().enumerate() {
-        let name: Rc<str> = join(pkg, s.name()).into();
         let me = w.push(Item {
             path: Rc::from([6, i as i32]),
-            full_name: name.clone(),
+            scope: pkg.clone(),
+            name: s.name(),
             elem: Elem::Service(s),
             parent: None,
         });
+        let full: Rc<str> = join(&pkg, s.name()).into();
         for (j, m) in s.method.iter().enumerate() {
             w.push(Item {
                 path: Rc::from([6, i as i32, 2, j as i32]),
-                full_name: join(&name, m.name()).into(),
+                scope: full.clone(),
+                name: m.name(),
                 elem: Elem::Method(m),
                 parent: Some(me),
             });
