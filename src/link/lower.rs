@@ -241,7 +241,7 @@ impl<'a> Lowerer<'a> {
         decl: &'a OptionDecl,
     ) {
         self.info
-            .add(&path(target, &[kind.options_field_number()]), decl.span);
+            .add_sub(target, &[kind.options_field_number()], decl.span);
         self.option(target, kind, index, decl);
     }
 
@@ -410,7 +410,7 @@ impl<'a> Lowerer<'a> {
         let start = self.decl_start(m.visibility, m.span);
         self.info
             .add_with(p, Span::new(start, m.span.end as usize), Some(&m.comments));
-        self.info.add(&path(p, &[1]), m.name.span);
+        self.info.add_sub(p, &[1], m.name.span);
         let mut msg = DescriptorProto {
             name: Some(m.name.name.clone()),
             visibility: m.visibility.map(|(v, _)| match v {
@@ -456,7 +456,7 @@ impl<'a> Lowerer<'a> {
                     let k = msg.oneof_decl.len() as i32;
                     let op = path(p, &[8, k]);
                     self.info.add_with(&op, o.span, Some(&o.comments));
-                    self.info.add(&path(&op, &[1]), o.name.span);
+                    self.info.add_sub(&op, &[1], o.name.span);
                     msg.oneof_decl.push(OneofDescriptorProto {
                         name: Some(o.name.name.clone()),
                         ..Default::default()
@@ -583,7 +583,7 @@ impl<'a> Lowerer<'a> {
         for k in first..msg.extension_range.len() {
             msg.extension_range[k].options = Some(Box::default());
             let rp = path(&sp, &[k as i32]);
-            self.info.add(&path(&rp, &[3]), opts.span);
+            self.info.add_sub(&rp, &[3], opts.span);
             for (i, d) in opts.options.iter().enumerate() {
                 self.option(&rp, OptionsKind::ExtensionRange, i, d);
             }
@@ -594,19 +594,19 @@ impl<'a> Lowerer<'a> {
     /// (start, exclusive end); `max` is -1 until the message's maximum is known.
     fn message_range(&mut self, r: &ast::Range, rp: &[i32], start_error: &str) -> (i32, i32) {
         self.info.add(rp, r.span);
-        self.info.add(&path(rp, &[1]), r.start.span);
+        self.info.add_sub(rp, &[1], r.start.span);
         let start = self.unsigned_number(&r.start, start_error);
         let end = match &r.end {
             Some(RangeEnd::Int(e)) => {
-                self.info.add(&path(rp, &[2]), e.span);
+                self.info.add_sub(rp, &[2], e.span);
                 self.unsigned_number(e, "Expected integer.").wrapping_add(1)
             }
             Some(RangeEnd::Max(m)) => {
-                self.info.add(&path(rp, &[2]), *m);
+                self.info.add_sub(rp, &[2], *m);
                 -1
             }
             None => {
-                self.info.add(&path(rp, &[2]), r.start.span);
+                self.info.add_sub(rp, &[2], r.start.span);
                 start.wrapping_add(1)
             }
         };
@@ -648,7 +648,7 @@ impl<'a> Lowerer<'a> {
                 for n in names {
                     let k = msg.reserved_name.len() as i32;
                     let (name, nspan) = self.reserved_name(n);
-                    self.info.add(&path(&sp, &[k]), nspan);
+                    self.info.add_sub(&sp, &[k], nspan);
                     msg.reserved_name.push(name);
                 }
             }
@@ -726,7 +726,7 @@ impl<'a> Lowerer<'a> {
             ..Default::default()
         };
         if let Some(x) = ctx.extendee {
-            self.info.add(&path(fp, &[2]), x.span);
+            self.info.add_sub(fp, &[2], x.span);
             fd.extendee = Some(x.text());
         }
 
@@ -745,7 +745,7 @@ impl<'a> Lowerer<'a> {
                 fd.label = Some(FLabel::LABEL_OPTIONAL);
             }
             Some((label, lspan)) => {
-                self.info.add(&path(fp, &[4]), lspan);
+                self.info.add_sub(fp, &[4], lspan);
                 fd.label = Some(match label {
                     Label::Optional => FLabel::LABEL_OPTIONAL,
                     Label::Required => FLabel::LABEL_REQUIRED,
@@ -789,18 +789,18 @@ impl<'a> Lowerer<'a> {
                 }
                 fd.label = Some(FLabel::LABEL_REPEATED);
                 fd.proto3_optional = None;
-                self.info.add(&path(fp, &[6]), *span);
+                self.info.add_sub(fp, &[6], *span);
                 map_types = Some((key, value));
             }
             FieldType::Named(t) => {
                 self.default_label(&mut fd, type_start);
                 match self.scalar_type(t) {
                     Some(ty) => {
-                        self.info.add(&path(fp, &[5]), t.span);
+                        self.info.add_sub(fp, &[5], t.span);
                         fd.r#type = Some(ty);
                     }
                     None => {
-                        self.info.add(&path(fp, &[6]), t.span);
+                        self.info.add_sub(fp, &[6], t.span);
                         fd.type_name = Some(t.text());
                     }
                 }
@@ -810,35 +810,35 @@ impl<'a> Lowerer<'a> {
                 if self.syntax == Syntax::Editions {
                     self.error(*keyword, "Group syntax is no longer supported in editions. To get group behavior you can specify features.message_encoding = DELIMITED on a message field.");
                 }
-                self.info.add(&path(fp, &[5]), *keyword);
+                self.info.add_sub(fp, &[5], *keyword);
                 fd.r#type = Some(Type::TYPE_GROUP);
             }
         }
 
         // Name and number.
-        self.info.add(&path(fp, &[1]), f.name.span);
+        self.info.add_sub(fp, &[1], f.name.span);
         fd.name = Some(f.name.name.clone());
-        self.info.add(&path(fp, &[3]), f.number.span);
+        self.info.add_sub(fp, &[3], f.number.span);
         fd.number = Some(self.unsigned_number(&f.number, "Expected field number."));
 
         // Options, default value and json_name.
         let first_option = self.options.len();
         if let Some(opts) = &f.options {
-            self.info.add(&path(fp, &[8]), opts.span);
+            self.info.add_sub(fp, &[8], opts.span);
             let mut count = 0;
             for d in &opts.options {
                 if is_simple_option(d, "default") {
                     if fd.default_value.is_some() {
                         self.error(d.name.span, "Already set option \"default\".");
                     }
-                    self.info.add(&path(fp, &[7]), d.value.span());
+                    self.info.add_sub(fp, &[7], d.value.span());
                     fd.default_value = self.default_value(fd.r#type, &d.value);
                 } else if is_simple_option(d, "json_name") {
                     if fd.json_name.is_some() {
                         self.error(d.name.span, "Already set option \"json_name\".");
                     }
-                    self.info.add(&path(fp, &[10]), d.span);
-                    self.info.add(&path(fp, &[10]), d.value.span());
+                    self.info.add_sub(fp, &[10], d.span);
+                    self.info.add_sub(fp, &[10], d.value.span());
                     match &d.value {
                         OptionValue::Str(s) => fd.json_name = Some(s.lossy()),
                         v => self.error(v.span(), "Expected string for JSON name."),
@@ -855,8 +855,8 @@ impl<'a> Lowerer<'a> {
         if let FieldType::Group { body, .. } = &f.ty {
             let gp = path(nested_prefix, &[nested.len() as i32]);
             self.info.add_with(&gp, f.span, Some(&f.comments));
-            self.info.add(&path(&gp, &[1]), f.name.span);
-            self.info.add(&path(fp, &[6]), f.name.span);
+            self.info.add_sub(&gp, &[1], f.name.span);
+            self.info.add_sub(fp, &[6], f.name.span);
             let name = f.name.name.clone();
             if !name.starts_with(|c: char| c.is_ascii_uppercase()) {
                 self.error(f.name.span, "Group names must start with a capital letter.");
@@ -1128,7 +1128,7 @@ impl<'a> Lowerer<'a> {
         let start = self.decl_start(e.visibility, e.span);
         self.info
             .add_with(p, Span::new(start, e.span.end as usize), Some(&e.comments));
-        self.info.add(&path(p, &[1]), e.name.span);
+        self.info.add_sub(p, &[1], e.name.span);
         let mut en = EnumDescriptorProto {
             name: Some(e.name.name.clone()),
             visibility: e.visibility.map(|(v, _)| match v {
@@ -1150,8 +1150,8 @@ impl<'a> Lowerer<'a> {
                 EnumItem::Value(v) => {
                     let vp = path(p, &[2, en.value.len() as i32]);
                     self.info.add_with(&vp, v.span, Some(&v.comments));
-                    self.info.add(&path(&vp, &[1]), v.name.span);
-                    self.info.add(&path(&vp, &[2]), v.number.span);
+                    self.info.add_sub(&vp, &[1], v.name.span);
+                    self.info.add_sub(&vp, &[2], v.number.span);
                     let number = self.signed_number(&v.number);
                     let mut value = EnumValueDescriptorProto {
                         name: Some(v.name.name.clone()),
@@ -1159,7 +1159,7 @@ impl<'a> Lowerer<'a> {
                         ..Default::default()
                     };
                     if let Some(opts) = &v.options {
-                        self.info.add(&path(&vp, &[3]), opts.span);
+                        self.info.add_sub(&vp, &[3], opts.span);
                         value.options = Some(Box::default());
                         for (i, d) in opts.options.iter().enumerate() {
                             self.option(&vp, OptionsKind::EnumValue, i, d);
@@ -1187,15 +1187,15 @@ impl<'a> Lowerer<'a> {
                     for r in ranges {
                         let rp = path(&sp, &[en.reserved_range.len() as i32]);
                         self.info.add(&rp, r.span);
-                        self.info.add(&path(&rp, &[1]), r.start.span);
+                        self.info.add_sub(&rp, &[1], r.start.span);
                         let start = self.signed_number(&r.start);
                         let end = match &r.end {
                             Some(RangeEnd::Int(x)) => {
-                                self.info.add(&path(&rp, &[2]), x.span);
+                                self.info.add_sub(&rp, &[2], x.span);
                                 self.signed_number(x)
                             }
                             Some(RangeEnd::Max(m)) => {
-                                self.info.add(&path(&rp, &[2]), *m);
+                                self.info.add_sub(&rp, &[2], *m);
                                 i32::MAX
                             }
                             None => {
@@ -1207,7 +1207,7 @@ impl<'a> Lowerer<'a> {
                                 } else {
                                     s
                                 };
-                                self.info.add(&path(&rp, &[2]), tok);
+                                self.info.add_sub(&rp, &[2], tok);
                                 start
                             }
                         };
@@ -1229,7 +1229,7 @@ impl<'a> Lowerer<'a> {
                     for n in names {
                         let k = en.reserved_name.len() as i32;
                         let (name, nspan) = self.reserved_name(n);
-                        self.info.add(&path(&sp, &[k]), nspan);
+                        self.info.add_sub(&sp, &[k], nspan);
                         en.reserved_name.push(name);
                     }
                 }
@@ -1262,7 +1262,7 @@ impl<'a> Lowerer<'a> {
 
     fn service(&mut self, s: &'a ast::Service, p: &[i32]) -> ServiceDescriptorProto {
         self.info.add_with(p, s.span, Some(&s.comments));
-        self.info.add(&path(p, &[1]), s.name.span);
+        self.info.add_sub(p, &[1], s.name.span);
         let mut sv = ServiceDescriptorProto {
             name: Some(s.name.name.clone()),
             ..Default::default()
@@ -1288,22 +1288,22 @@ impl<'a> Lowerer<'a> {
 
     fn method(&mut self, m: &'a ast::Method, mp: &[i32]) -> MethodDescriptorProto {
         self.info.add_with(mp, m.span, Some(&m.comments));
-        self.info.add(&path(mp, &[1]), m.name.span);
+        self.info.add_sub(mp, &[1], m.name.span);
         let mut md = MethodDescriptorProto {
             name: Some(m.name.name.clone()),
             ..Default::default()
         };
         if let Some(s) = m.input.stream {
-            self.info.add(&path(mp, &[5]), s);
+            self.info.add_sub(mp, &[5], s);
             md.client_streaming = Some(true);
         }
-        self.info.add(&path(mp, &[2]), m.input.ty.span);
+        self.info.add_sub(mp, &[2], m.input.ty.span);
         md.input_type = Some(m.input.ty.text());
         if let Some(s) = m.output.stream {
-            self.info.add(&path(mp, &[6]), s);
+            self.info.add_sub(mp, &[6], s);
             md.server_streaming = Some(true);
         }
-        self.info.add(&path(mp, &[3]), m.output.ty.span);
+        self.info.add_sub(mp, &[3], m.output.ty.span);
         md.output_type = Some(m.output.ty.text());
         if let Some(body) = &m.body {
             md.options = Some(Box::default());

@@ -161,6 +161,16 @@ impl<'a> SourceInfoBuilder<'a> {
         self.locations.is_empty()
     }
 
+    /// Records a location at `base` followed by `more`, without comments;
+    /// the path is only put together when something is recorded.
+    pub fn add_sub(&mut self, base: &[i32], more: &[i32], span: Span) {
+        if !self.record && !self.record_spans {
+            return;
+        }
+        let path = [base, more].concat();
+        self.add_with(&path, span, None);
+    }
+
     /// Records a location without comments; returns its index.
     pub fn add(&mut self, path: &[i32], span: Span) -> usize {
         self.add_with(path, span, None)
