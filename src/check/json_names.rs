@@ -23,37 +23,37 @@ pub(crate) fn validate(cx: &mut Cx<'_>, i: usize) {
         .as_ref()
         .and_then(|o| o.deprecated_legacy_json_field_conflicts)
         .unwrap_or(false);
-    if legacy {
-        if cx.edition == Edition::EDITION_PROTO3 {
-            check(cx, i, false);
-        }
-    } else {
-        check(cx, i, false);
-        check(cx, i, true);
+    if legacy && cx.edition != Edition::EDITION_PROTO3 {
+        return;
+    }
+    // Default JSON names, made once for both passes.
+    let defaults: Vec<String> = m.field.iter().map(|f| json_name(f.name())).collect();
+    check(cx, i, false, &defaults);
+    if !legacy {
+        check(cx, i, true, &defaults);
     }
 }
 
-struct Details {
-    field: usize,
-    name: String,
-    custom: bool,
-}
-
-fn check(cx: &mut Cx<'_>, i: usize, use_custom: bool) {
+fn check(cx: &mut Cx<'_>, i: usize, use_custom: bool, defaults: &[String]) {
     let Elem::Message(m) = cx.items[i].elem else {
         return;
     };
+    // A field's name in this pass, and whether it is a custom one.
+    let name_of = |k: usize| -> (&str, bool) {
+        let default = defaults[k].as_str();
+        match m.field[k].json_name.as_deref() {
+            Some(j) if use_custom && j != default => (j, true),
+            _ => (default, false),
+        }
+    };
     let p = cx.items[i].path.clone();
     let best_effort = cx.item_features[i].get(JSON_FORMAT) == values::LEGACY_BEST_EFFORT;
-    let mut seen: HashMap<String, Details> = HashMap::new();
+    // Name -> the first field that has it.
+    let mut seen: HashMap<&str, usize> = HashMap::with_capacity(m.field.len());
     for (k, f) in m.field.iter().enumerate() {
-        let default = json_name(f.name());
-        let (name, custom) = match f.json_name.as_deref() {
-            Some(j) if use_custom && j != default => (j.to_string(), true),
-            _ => (default, false),
-        };
-        let fp = path(&p, &[2, k as i32]);
+        let (name, custom) = name_of(k);
         if custom && name.starts_with('[') && name.ends_with(']') {
+            let fp = path(&p, &[2, k as i32]);
             cx.push(cx.diag(
                 "json-name-invalid",
                 cx.at(&fp, &[1]),
@@ -65,23 +65,17 @@ fn check(cx: &mut Cx<'_>, i: usize, use_custom: bool) {
             ));
             continue;
         }
-        let Some(prev) = seen.get(&name) else {
-            seen.insert(
-                name.clone(),
-                Details {
-                    field: k,
-                    name,
-                    custom,
-                },
-            );
+        let Some(&prev) = seen.get(name) else {
+            seen.insert(name, k);
             continue;
         };
-        if use_custom && !custom && !prev.custom {
+        let (prev_name, prev_custom) = name_of(prev);
+        if use_custom && !custom && !prev_custom {
             continue;
         }
         let kind = |c: bool| if c { "custom" } else { "default" };
-        let suffix = if name != prev.name {
-            format!(" (\"{}\")", prev.name)
+        let suffix = if name != prev_name {
+            format!(" (\"{prev_name}\")")
         } else {
             String::new()
         };
@@ -89,12 +83,13 @@ fn check(cx: &mut Cx<'_>, i: usize, use_custom: bool) {
             "The {} JSON name of field \"{}\" (\"{name}\") conflicts with the {} JSON name of field \"{}\"{suffix}.",
             kind(custom),
             f.name(),
-            kind(prev.custom),
-            m.field[prev.field].name()
+            kind(prev_custom),
+            m.field[prev].name()
         );
-        let involves_default = !custom || !prev.custom;
+        let involves_default = !custom || !prev_custom;
+        let fp = path(&p, &[2, k as i32]);
         let at = cx.at(&fp, &[1]);
-        let first = cx.at(&path(&p, &[2, prev.field as i32]), &[1]);
+        let first = cx.at(&path(&p, &[2, prev as i32]), &[1]);
         let d = if best_effort && involves_default {
             Diagnostic::warning("json-name-conflict", msg).at(cx.name, at, "")
         } else {
