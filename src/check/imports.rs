@@ -212,7 +212,7 @@ pub(crate) fn unused(cx: &mut Cx<'_>) {
         }
         l.find(o.message);
         let mut files: Vec<usize> = Vec::new();
-        options::walk(cx, &o.bytes, o.message, 0, &mut |f| {
+        options::walk(cx, &o.bytes, o.message, 0, &mut |f, _| {
             if f.field.extendee.is_some() {
                 files.extend(f.file);
             }

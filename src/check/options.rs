@@ -9,8 +9,6 @@
 //! Rule ids: `option-not-introduced`, `option-removed`,
 //! `option-deprecated` (a warning), `option-target`.
 
-use std::collections::HashSet;
-
 use crate::descriptor::field_descriptor_proto::Type;
 use crate::descriptor::field_options::{FeatureSupport, OptionTargetType};
 use crate::descriptor::pool::message_at;
@@ -24,13 +22,25 @@ use super::{edition_name, join, Cx};
 
 /// One option field found in an options message.
 pub(crate) struct Found<'a> {
-    pub full_name: String,
     pub field: &'a FieldDescriptorProto,
     /// The compilation file that defines the field; `None` for the
     /// built-in files.
     pub file: Option<usize>,
     /// For enum fields: the compilation file of the enum type.
     pub enum_file: Option<usize>,
+    /// For extensions: the file that declares it and the path there.
+    ext: Option<(&'a FileDescriptorProto, &'a [i32])>,
+}
+
+impl Found<'_> {
+    /// The field's full name; `message` is the options message it was
+    /// found in. Made only when asked for (a report, a lifetime check).
+    pub fn full_name(&self, message: &str) -> Option<String> {
+        match self.ext {
+            Some((fd, path)) => full_name_at(fd, path),
+            None => Some(join(message, self.field.name())),
+        }
+    }
 }
 
 /// The full name of the field at `path` in `fd`.
@@ -68,54 +78,55 @@ fn lookup<'a>(cx: &Cx<'a>, message: &str, number: i32) -> Option<Found<'a>> {
     if let Some((file, _, m)) = own.message(message) {
         if let Some(f) = m.field.iter().find(|f| f.number() == number) {
             return Some(Found {
-                full_name: join(message, f.name()),
                 field: f,
                 file: Some(file),
                 enum_file: enum_file(f),
+                ext: None,
             });
         }
     } else if let Some((_, _, m)) = builtin.message(message) {
         if let Some(f) = m.field.iter().find(|f| f.number() == number) {
             return Some(Found {
-                full_name: join(message, f.name()),
                 field: f,
                 file: None,
                 enum_file: enum_file(f),
+                ext: None,
             });
         }
     }
     if let Some((file, path, f)) = own.extension(message, number) {
         return Some(Found {
-            full_name: full_name_at(&own.files[file], path)?,
             field: f,
             file: Some(file),
             enum_file: enum_file(f),
+            ext: Some((&own.files[file], path)),
         });
     }
     let (file, path, f) = builtin.extension(message, number)?;
     Some(Found {
-        full_name: full_name_at(&builtin.files[file], path)?,
         field: f,
         file: None,
         enum_file: enum_file(f),
+        ext: Some((&builtin.files[file], path)),
     })
 }
 
 /// Calls `each` for every field set in `bytes` (an encoded `message`),
-/// recursing into message-typed fields. Each field is reported once per
-/// message instance.
+/// with the name of the message it is in, recursing into message-typed
+/// fields. Each field is reported once per message instance.
 pub(crate) fn walk<'a>(
     cx: &Cx<'a>,
     bytes: &[u8],
     message: &str,
     depth: u32,
-    each: &mut dyn FnMut(&Found<'a>),
+    each: &mut dyn FnMut(&Found<'a>, &str),
 ) {
     if depth > 32 {
         return;
     }
     let mut r = Reader::new(bytes);
-    let mut seen = HashSet::new();
+    // Field numbers met so far (options messages set few fields).
+    let mut seen: Vec<u32> = Vec::new();
     while !r.is_empty() {
         let Ok((n, wt)) = r.read_tag() else { return };
         let found = lookup(cx, message, n as i32);
@@ -132,11 +143,12 @@ pub(crate) fn walk<'a>(
         };
         let Some(found) = found else { continue };
         if let (Some(b), Some(Type::TYPE_MESSAGE)) = (body, found.field.r#type) {
-            let t = found.field.type_name().trim_start_matches('.').to_string();
-            walk(cx, b, &t, depth + 1, each);
+            let t = found.field.type_name().trim_start_matches('.');
+            walk(cx, b, t, depth + 1, each);
         }
-        if seen.insert(n) {
-            each(&found);
+        if !seen.contains(&n) {
+            seen.push(n);
+            each(&found, message);
         }
     }
 }
@@ -207,7 +219,7 @@ pub(crate) fn options_of(
 
 /// One element's options, encoded.
 pub(crate) struct ElementOptions {
-    pub path: Vec<i32>,
+    pub path: std::rc::Rc<[i32]>,
     pub bytes: Vec<u8>,
     /// The options message, e.g. `google.protobuf.FieldOptions`.
     pub message: &'static str,
@@ -221,7 +233,7 @@ pub(crate) fn all_options(cx: &Cx<'_>) -> Vec<ElementOptions> {
     let mut out = Vec::new();
     if let Some(o) = &cx.fd.options {
         out.push(ElementOptions {
-            path: Vec::new(),
+            path: std::rc::Rc::from([]),
             bytes: encode_to_vec(o),
             message: "google.protobuf.FileOptions",
             target: OptionTargetType::TARGET_TYPE_FILE,
@@ -231,7 +243,7 @@ pub(crate) fn all_options(cx: &Cx<'_>) -> Vec<ElementOptions> {
     for item in &cx.items {
         if let Some((bytes, message, target, entity)) = options_of(&item.elem) {
             out.push(ElementOptions {
-                path: item.path.to_vec(),
+                path: item.path.clone(),
                 bytes,
                 message,
                 target,
@@ -260,15 +272,18 @@ pub(crate) fn validate(cx: &mut Cx<'_>) {
     let edition = cx.edition;
     let mut found: Vec<SetOption> = Vec::new();
     for (at, o) in all.iter().enumerate() {
-        walk(cx, &o.bytes, o.message, 0, &mut |f| {
+        walk(cx, &o.bytes, o.message, 0, &mut |f, message| {
             let opts = f.field.options.as_ref();
             // Only options with targets or a lifetime have anything to check.
             if opts.is_none_or(|o| o.targets.is_empty() && o.feature_support.is_none()) {
                 return;
             }
+            let Some(name) = f.full_name(message) else {
+                return;
+            };
             found.push(SetOption {
                 at,
-                name: f.full_name.clone(),
+                name,
                 targets: opts.map(|o| o.targets.clone()).unwrap_or_default(),
                 support: opts.and_then(|o| o.feature_support.clone()),
                 target: o.target,
