@@ -97,11 +97,7 @@ impl Lookups<'_, '_> {
 }
 
 fn join(scope: &str, name: &str) -> String {
-    if scope.is_empty() {
-        name.to_string()
-    } else {
-        format!("{scope}.{name}")
-    }
+    crate::descriptor::join_name(scope, name)
 }
 
 /// The type references of a message body (or of a file's top level, with

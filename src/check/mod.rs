@@ -413,11 +413,7 @@ impl<'a> Cx<'a> {
 // ------------------------------------------------------------ helpers
 
 pub(crate) fn join(scope: &str, name: &str) -> String {
-    if scope.is_empty() {
-        name.to_string()
-    } else {
-        format!("{scope}.{name}")
-    }
+    crate::descriptor::join_name(scope, name)
 }
 
 pub(crate) fn path(base: &[i32], more: &[i32]) -> Vec<i32> {

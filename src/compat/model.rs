@@ -494,11 +494,7 @@ pub struct Side<'a> {
 }
 
 fn join(scope: &str, name: &str) -> String {
-    if scope.is_empty() {
-        name.to_string()
-    } else {
-        format!("{scope}.{name}")
-    }
+    crate::descriptor::join_name(scope, name)
 }
 
 fn sub(path: &[i32], a: i32, b: usize) -> Vec<i32> {

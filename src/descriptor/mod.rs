@@ -26,6 +26,20 @@ pub use encode::Encode;
 #[allow(unused_imports)]
 pub use types::*;
 
+/// `scope.name`, or `name` alone in the root scope: a full name. Made with
+/// one allocation of the exact size (`format!` is several times slower,
+/// and full names are made by the million).
+pub fn join_name(scope: &str, name: &str) -> String {
+    if scope.is_empty() {
+        return name.to_string();
+    }
+    let mut s = String::with_capacity(scope.len() + 1 + name.len());
+    s.push_str(scope);
+    s.push('.');
+    s.push_str(name);
+    s
+}
+
 /// Serializes `m` into a fresh buffer of exactly the right size.
 pub fn encode_to_vec<T: Encode>(m: &T) -> Vec<u8> {
     let mut buf = Vec::new();

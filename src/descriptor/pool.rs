@@ -42,11 +42,7 @@ pub struct Pool {
 }
 
 fn join(scope: &str, name: &str) -> String {
-    if scope.is_empty() {
-        name.to_string()
-    } else {
-        format!("{scope}.{name}")
-    }
+    crate::descriptor::join_name(scope, name)
 }
 
 impl Pool {

@@ -112,7 +112,13 @@ impl<'a> Interpreter<'a> {
         let (data, file, path, m) = self.schema.message(message)?;
         let i = m.field.iter().position(|f| f.name() == name)?;
         let p = [path, &[2, i as i32]].concat();
-        Some(self.step(format!("{message}.{name}"), &m.field[i], data, file, &p))
+        Some(self.step(
+            crate::descriptor::join_name(message, name),
+            &m.field[i],
+            data,
+            file,
+            &p,
+        ))
     }
 
     /// Resolves an extension name relative to `scope` and checks it extends `message`.

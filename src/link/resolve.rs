@@ -67,11 +67,11 @@ fn lookup<'a>(
     let mut scope = relative_to.to_string();
     while let Some(dot) = scope.rfind('.') {
         scope.truncate(dot);
-        let candidate = format!("{scope}.{first}");
+        let candidate = dotted(&scope, first);
         if let Some(e) = find(&candidate) {
             if first.len() < name.len() {
                 if e.is_aggregate() {
-                    let full = format!("{scope}.{name}");
+                    let full = dotted(&scope, name);
                     return match find(&full) {
                         Some(e) => Lookup::Found(full, e),
                         None => Lookup::Failed {
@@ -260,12 +260,17 @@ impl FileCtx<'_> {
     }
 }
 
+/// `a.b`, always with the dot.
+fn dotted(a: &str, b: &str) -> String {
+    let mut s = String::with_capacity(a.len() + 1 + b.len());
+    s.push_str(a);
+    s.push('.');
+    s.push_str(b);
+    s
+}
+
 fn join(scope: &str, name: &str) -> String {
-    if scope.is_empty() {
-        name.to_string()
-    } else {
-        format!("{scope}.{name}")
-    }
+    crate::descriptor::join_name(scope, name)
 }
 
 /// Resolves every reference in `files` in place. `names` are the files'

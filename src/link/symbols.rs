@@ -61,11 +61,7 @@ pub struct Symbols {
 }
 
 fn join(scope: &str, name: &str) -> String {
-    if scope.is_empty() {
-        name.to_string()
-    } else {
-        format!("{scope}.{name}")
-    }
+    crate::descriptor::join_name(scope, name)
 }
 
 /// One name a file defines, as collected before the table is merged; for
