@@ -7,7 +7,8 @@
 
 #[allow(unused_imports)]
 use super::getters::*;
-use std::collections::{HashMap, HashSet};
+use rustc_hash::FxHashMap;
+use std::collections::HashSet;
 
 use crate::descriptor::{Edition, EnumDescriptorProto};
 
@@ -96,7 +97,8 @@ pub(crate) fn validate(cx: &mut Cx<'_>, i: usize) {
         .and_then(|o| o.deprecated_legacy_json_field_conflicts)
         .unwrap_or(false)
         && cx.edition == Edition::EDITION_PROTO2;
-    let mut stripped: HashMap<String, usize> = HashMap::new();
+    let mut stripped: FxHashMap<String, usize> =
+        FxHashMap::with_capacity_and_hasher(e.value.len(), Default::default());
     for (k, v) in e.value.iter().enumerate() {
         let key = pascal_case(strip_prefix(e.name(), v.name()));
         match stripped.get(&key) {
@@ -148,11 +150,12 @@ pub(crate) fn validate(cx: &mut Cx<'_>, i: usize) {
     // Aliases.
     let allow = e.options.as_ref().and_then(|o| o.allow_alias) == Some(true);
     if !allow {
-        let used: HashSet<i64> = e.value.iter().map(|v| v.number() as i64).collect();
-        let mut first: HashMap<i32, usize> = HashMap::new();
+        let mut first: FxHashMap<i32, usize> =
+            FxHashMap::with_capacity_and_hasher(e.value.len(), Default::default());
         for (k, v) in e.value.iter().enumerate() {
             match first.get(&v.number()) {
                 Some(&f) => {
+                    let used: HashSet<i64> = e.value.iter().map(|v| v.number() as i64).collect();
                     let mut next = v.number() as i64 + 1;
                     while used.contains(&next) {
                         next += 1;
