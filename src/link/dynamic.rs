@@ -207,27 +207,25 @@ impl DynMessage {
     /// at any depth; returns the field-number paths of what was dropped.
     pub fn strip_source_retention(&mut self, name: &str, schema: &dyn Schema) -> Vec<Vec<i32>> {
         let mut removed = Vec::new();
-        self.fields.retain(|&n, _| {
-            let strip = schema.field(name, n).is_some_and(|f| f.source_retention);
-            if strip {
-                removed.push(vec![n]);
-            }
-            !strip
-        });
-        for slot in self.fields.values_mut() {
-            let Some(info) = schema.field(name, slot.number) else {
-                continue;
+        // One definition lookup per field: removed, or kept and searched.
+        self.fields.retain(|&n, slot| {
+            let Some(info) = schema.field(name, n) else {
+                return true;
             };
-            let ty = info.message_type().to_string();
+            if info.source_retention {
+                removed.push(vec![n]);
+                return false;
+            }
             for v in &mut slot.vals {
                 if let Val::Message(m) = v {
-                    for mut p in m.strip_source_retention(&ty, schema) {
+                    for mut p in m.strip_source_retention(info.message_type(), schema) {
                         p.insert(0, slot.number);
                         removed.push(p);
                     }
                 }
             }
-        }
+            true
+        });
         removed
     }
 

@@ -152,7 +152,6 @@ impl<'a> Interpreter<'a> {
         let base = options_message(kind);
         for o in opts {
             let decl = &o.decl;
-            let written = name_as_written(decl);
             // Resolve the name, part by part.
             let mut steps: Vec<Step<'a>> = Vec::new();
             let mut message = base.to_string();
@@ -222,6 +221,7 @@ impl<'a> Interpreter<'a> {
                     !rep && p[..n] == numbers[..n]
                 });
                 if clash {
+                    let written = name_as_written(decl);
                     self.error(
                         decl.name.span,
                         format!("Option \"{written}\" was already set."),

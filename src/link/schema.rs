@@ -235,15 +235,26 @@ impl SchemaData {
         }
     }
 
-    fn field_info(&self, message: &str, number: i32) -> Option<FieldInfo<'_>> {
-        if let Some((file, path, m)) = self.message(message) {
-            if let Some(i) = m.field.iter().position(|f| f.number == Some(number)) {
-                let p = [path, &[2, i as i32]].concat();
-                return Some(self.info(file, &p, &m.field[i]));
-            }
-        }
-        let (file, path, f) = self.extension(message, number)?;
-        Some(self.info(file, path, f))
+    /// The field numbered `number` of message `m` (at `path` in `file`).
+    fn member_info<'a>(
+        &'a self,
+        file: usize,
+        path: &[i32],
+        m: &'a DescriptorProto,
+        number: i32,
+    ) -> Option<FieldInfo<'a>> {
+        let i = m.field.iter().position(|f| f.number == Some(number))?;
+        // The field's path, on the stack when short enough.
+        let mut buf = [0i32; 32];
+        let info = if path.len() + 2 <= buf.len() {
+            buf[..path.len()].copy_from_slice(path);
+            buf[path.len()] = 2;
+            buf[path.len() + 1] = i as i32;
+            self.info(file, &buf[..path.len() + 2], &m.field[i])
+        } else {
+            self.info(file, &[path, &[2, i as i32]].concat(), &m.field[i])
+        };
+        Some(info)
     }
 }
 
@@ -294,13 +305,16 @@ impl Schema for Combined<'_> {
     }
 
     fn field(&self, message: &str, number: i32) -> Option<FieldInfo<'_>> {
-        if self.own.message(message).is_some() {
-            return self.own.field_info(message, number);
+        if let Some((file, path, m)) = self.own.message(message) {
+            if let Some(info) = self.own.member_info(file, path, m, number) {
+                return Some(info);
+            }
+            let (file, path, f) = self.own.extension(message, number)?;
+            return Some(self.own.info(file, path, f));
         }
         if let Some((file, path, m)) = self.builtin.message(message) {
-            if let Some(i) = m.field.iter().position(|f| f.number == Some(number)) {
-                let p = [path, &[2, i as i32]].concat();
-                return Some(self.builtin.info(file, &p, &m.field[i]));
+            if let Some(info) = self.builtin.member_info(file, path, m, number) {
+                return Some(info);
             }
             // Extensions of built-in messages come from the compilation.
             if let Some((f, p, x)) = self.own.extension(message, number) {
