@@ -139,10 +139,10 @@ fn extend_refs(l: &mut Lookups<'_, '_>, x: &ast::Extend, scope: &str) {
 /// entry's `value` field), or a group's body (a message in `scope`).
 fn field_refs(l: &mut Lookups<'_, '_>, f: &ast::Field, scope: &str) {
     match &f.ty {
-        ast::FieldType::Named(t) => l.lookup(&t.text(), scope, true),
+        ast::FieldType::Named(t) => l.lookup(&t.as_str(), scope, true),
         // Looked up from the map entry's `value` field.
         ast::FieldType::Map { value, .. } => {
-            l.lookup(&value.text(), &join(scope, &f.name.name), true)
+            l.lookup(&value.as_str(), &join(scope, &f.name.name), true)
         }
         ast::FieldType::Group { body, .. } => message_refs(l, body, &join(scope, &f.name.name)),
     }
@@ -187,8 +187,8 @@ pub(crate) fn unused(cx: &mut Cx<'_>) {
                 let service = join(package, &sv.name.name);
                 for i in &sv.items {
                     if let ast::ServiceItem::Method(m) = i {
-                        l.lookup(&m.input.ty.text(), &service, false);
-                        l.lookup(&m.output.ty.text(), &service, false);
+                        l.lookup(&m.input.ty.as_str(), &service, false);
+                        l.lookup(&m.output.ty.as_str(), &service, false);
                     }
                 }
             }

@@ -4,7 +4,7 @@
 //! Rule ids: `json-name-conflict` (a warning under `LEGACY_BEST_EFFORT`
 //! when a default name is involved, as protoc), `json-name-invalid`.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 use crate::descriptor::Edition;
 use crate::diagnostics::Diagnostic;
@@ -49,7 +49,8 @@ fn check(cx: &mut Cx<'_>, i: usize, use_custom: bool, defaults: &[String]) {
     let p = cx.items[i].path.clone();
     let best_effort = cx.item_features[i].get(JSON_FORMAT) == values::LEGACY_BEST_EFFORT;
     // Name -> the first field that has it.
-    let mut seen: HashMap<&str, usize> = HashMap::with_capacity(m.field.len());
+    let mut seen: FxHashMap<&str, usize> =
+        FxHashMap::with_capacity_and_hasher(m.field.len(), Default::default());
     for (k, f) in m.field.iter().enumerate() {
         let (name, custom) = name_of(k);
         if custom && name.starts_with('[') && name.ends_with(']') {

@@ -12,7 +12,7 @@
 
 #[allow(unused_imports)]
 use super::getters::*;
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::ops::Range;
 
 use crate::descriptor::{DescriptorProto, FieldDescriptorProto, FileDescriptorProto};
@@ -267,7 +267,7 @@ fn fields_against_ranges(
 
 /// The message a field's number belongs to: its own message for fields.
 pub(crate) fn duplicate(cx: &mut Cx<'_>, m: &DescriptorProto, p: &[i32], full: &str) {
-    let mut seen: HashMap<i32, usize> = HashMap::new();
+    let mut seen: HashMap<i32, usize> = HashMap::default();
     for (i, f) in m.field.iter().enumerate() {
         let n = f.number();
         match seen.get(&n) {

@@ -900,7 +900,7 @@ impl<'a> Lowerer<'a> {
                 .collect();
             for o in copies {
                 let first = &o.decl.name.parts[0];
-                let name = first.name.text();
+                let name = first.name.as_str();
                 let is_features = !first.is_extension && name == "features";
                 let is_utf8 =
                     !first.is_extension && o.decl.name.parts.len() == 1 && name == "enforce_utf8";

@@ -8,8 +8,6 @@
 //! protoc writes with `--retain_options`. The default mode's canonical order
 //! is produced later by [`super::dynamic::canonicalize`].
 
-use std::collections::HashMap;
-
 use super::dynamic::{wire_type_of, DynMessage};
 use super::lower::{OptionsKind, PendingOption};
 use super::schema::{Combined, SchemaData};
@@ -148,7 +146,7 @@ impl<'a> Interpreter<'a> {
     ) -> Interpreted {
         let mut out = Interpreted::default();
         let mut set_paths: Vec<(Vec<i32>, bool)> = Vec::new();
-        let mut repeated_counts: HashMap<Vec<i32>, i32> = HashMap::new();
+        let mut repeated_counts: rustc_hash::FxHashMap<Vec<i32>, i32> = Default::default();
         let base = options_message(kind);
         for o in opts {
             let decl = &o.decl;
@@ -187,10 +185,10 @@ impl<'a> Interpreter<'a> {
                     message = t.strip_prefix('.').unwrap_or(t).to_string();
                 }
                 let found = if part.is_extension {
-                    self.extension_field(&part.name.text(), scope, &message)
+                    self.extension_field(&part.name.as_str(), scope, &message)
                         .ok()
                 } else {
-                    self.regular_field(&message, &part.name.text())
+                    self.regular_field(&message, &part.name.as_str())
                 };
                 match found {
                     Some(s) => steps.push(s),
@@ -550,7 +548,7 @@ impl<'a> Interpreter<'a> {
                     }
                 }
                 TextFieldName::Extension(t) => {
-                    match self.extension_field(&t.text(), scope, message) {
+                    match self.extension_field(&t.as_str(), scope, message) {
                         Ok(s) => (s, None),
                         Err(()) => {
                             return Err(format!(

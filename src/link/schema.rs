@@ -38,8 +38,8 @@ pub fn peek_flags<'a, 'b: 'a>(options: impl Iterator<Item = &'a PendingOption<'b
         if parts.iter().any(|p| p.is_extension) {
             continue;
         }
-        let names: Vec<String> = parts.iter().map(|p| p.name.text()).collect();
-        let names: Vec<&str> = names.iter().map(String::as_str).collect();
+        let names: Vec<std::borrow::Cow<'_, str>> = parts.iter().map(|p| p.name.as_str()).collect();
+        let names: Vec<&str> = names.iter().map(|n| &**n).collect();
         let ident = match &o.decl.value {
             OptionValue::Ident {
                 ident,

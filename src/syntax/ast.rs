@@ -103,6 +103,15 @@ pub struct TypeName {
 }
 
 impl TypeName {
+    /// The name as written, borrowed when it is one relative part (the
+    /// common case), made otherwise.
+    pub fn as_str(&self) -> std::borrow::Cow<'_, str> {
+        match self.parts.as_slice() {
+            [one] if !self.absolute => std::borrow::Cow::Borrowed(&one.name),
+            _ => std::borrow::Cow::Owned(self.text()),
+        }
+    }
+
     /// The name as written, with a leading dot when absolute.
     pub fn text(&self) -> String {
         let mut s = String::new();
