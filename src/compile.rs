@@ -181,7 +181,7 @@ fn compile_inner(
                     .iter()
                     .map(|&i| std::mem::take(&mut all[i]))
                     .collect();
-                if plans.is_empty() {
+                if opts.retain_options {
                     taken.into_iter().map(|fd| (fd, Vec::new())).collect()
                 } else {
                     taken

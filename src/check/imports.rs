@@ -11,8 +11,6 @@
 //!
 //! Rule id: `import-unused`.
 
-use std::collections::HashSet;
-
 use crate::descriptor::pool::SymbolKind;
 use crate::diagnostics::Diagnostic;
 use crate::syntax::ast::{self, ImportKind};
@@ -21,10 +19,9 @@ use super::{options, Cx};
 
 struct Lookups<'c, 'a> {
     cx: &'c Cx<'a>,
-    used: HashSet<usize>,
-    /// Candidate files not yet found used: once none is left the answer
-    /// is known and the remaining lookups are skipped (most files use all
-    /// their imports, many of them early).
+    /// Candidate files not yet found used, reported at the end. Once none
+    /// is left the answer is known and the remaining lookups are skipped
+    /// (most files use all their imports, many of them early).
     pending: Vec<usize>,
 }
 
@@ -34,9 +31,7 @@ impl Lookups<'_, '_> {
     }
 
     fn mark_used(&mut self, file: usize) {
-        if self.used.insert(file) {
-            self.pending.retain(|&f| f != file);
-        }
+        self.pending.retain(|&f| f != file);
     }
 
     /// protoc's FindSymbol: marks the defining file used and answers
@@ -167,11 +162,7 @@ pub(crate) fn unused(cx: &mut Cx<'_>) {
     let mut pending: Vec<usize> = candidates.iter().map(|&(_, d)| d).collect();
     pending.sort_unstable();
     pending.dedup();
-    let mut l = Lookups {
-        cx,
-        used: HashSet::new(),
-        pending,
-    };
+    let mut l = Lookups { cx, pending };
     // Type references, from the syntax tree (so no spans are needed).
     let package = fd.package();
     for item in &source.ast.items {
@@ -221,9 +212,9 @@ pub(crate) fn unused(cx: &mut Cx<'_>) {
             }
         }
     }
-    let used = l.used;
+    let unused = l.pending;
     for (k, d) in candidates {
-        if used.contains(&d) {
+        if !unused.contains(&d) {
             continue;
         }
         let imp = &source.imports[k];
