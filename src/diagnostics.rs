@@ -223,15 +223,19 @@ fn line_col_indexed(text: &str, starts: &[usize], offset: usize) -> (usize, usiz
     let offset = offset.min(text.len());
     let line = starts.partition_point(|&s| s <= offset).saturating_sub(1);
     let from = starts.get(line).copied().unwrap_or(0);
-    let col = text.as_bytes()[from..offset]
-        .iter()
-        .fold(0usize, |col, &b| {
-            if b == b'\t' {
-                col + TAB_WIDTH - col % TAB_WIDTH
-            } else {
-                col + 1
-            }
-        });
+    let before = &text.as_bytes()[from..offset];
+    if !before.contains(&b'\t') {
+        // No tabs (the usual case): the column is the byte count, found
+        // without looking at each byte.
+        return (line, before.len());
+    }
+    let col = before.iter().fold(0usize, |col, &b| {
+        if b == b'\t' {
+            col + TAB_WIDTH - col % TAB_WIDTH
+        } else {
+            col + 1
+        }
+    });
     (line, col)
 }
 
@@ -795,6 +799,20 @@ mod tests {
         assert_eq!(line_col(text, 7), (3, 0));
         assert_eq!(line_col(text, 9), (3, 2));
         assert_eq!(line_col("", 0), (0, 0));
+    }
+
+    #[test]
+    fn indexed_line_col_agrees_with_line_col() {
+        for text in ["", "ab\ncd\n\nxyz", "a\tb\n\t\tc\r\nd\te", "\u{e9}\tx\ny"] {
+            let starts = line_starts(text);
+            for offset in 0..=text.len() + 2 {
+                assert_eq!(
+                    line_col_indexed(text, &starts, offset),
+                    line_col(text, offset),
+                    "{text:?} at {offset}"
+                );
+            }
+        }
     }
 
     #[test]

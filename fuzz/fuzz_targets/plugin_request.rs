@@ -1,5 +1,5 @@
 #![no_main]
 
-libfuzzer_sys::fuzz_target!(|data: &[u8]| {
+libfuzzer_sys::fuzz_target!(init: protoforge_fuzz::harness::single_thread(), |data: &[u8]| {
     protoforge_fuzz::harness::plugin_request(data);
 });

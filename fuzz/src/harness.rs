@@ -19,6 +19,19 @@ pub const FILE_NAME: &str = "fuzz.proto";
 /// text, so it cannot clash with anything the file itself contains.
 pub const SEPARATOR: u8 = 0xff;
 
+/// Makes the calling thread the only worker of rayon's global pool, so
+/// that the library's parallel loops run inline on it: one fuzzed input is
+/// a file or two, and handing each stage to another thread and waiting for
+/// it costs more than the work. For the fuzz targets only, which libFuzzer
+/// always calls from its main thread; tests keep the default pool, since a
+/// test thread that is the pool's only worker ends with its test.
+pub fn single_thread() {
+    let _ = rayon::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .use_current_thread()
+        .build_global();
+}
+
 /// Bytes to text: valid UTF-8 as is, anything else the way the loader
 /// reads it (lossily, with the replacement character).
 fn text_of(data: &[u8]) -> std::borrow::Cow<'_, str> {
