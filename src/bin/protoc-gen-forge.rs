@@ -13,6 +13,11 @@
 //! warnings go to stderr. An unreadable request is reported on stderr with
 //! exit status 1.
 
+/// The binaries' allocator (see the `mimalloc` feature in Cargo.toml).
+#[cfg(feature = "mimalloc")]
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::io::{IsTerminal, Read, Write};
 use std::process::ExitCode;
 
