@@ -55,7 +55,7 @@ fn scan_string(lex: &mut logos::Lexer<Raw>, quote: u8) {
 /// of the text, then complains about it and reads on after it.
 fn scan_line_comment(lex: &mut logos::Lexer<Raw>) {
     let rest = lex.remainder().as_bytes();
-    let n = match rest.iter().position(|&c| c == b'\n' || c == 0) {
+    let n = match memchr::memchr2(b'\n', 0, rest) {
         Some(p) if rest[p] == 0 => p,
         Some(p) => p + 1,
         None => rest.len(),
@@ -64,11 +64,13 @@ fn scan_line_comment(lex: &mut logos::Lexer<Raw>) {
 }
 
 fn scan_block_comment(lex: &mut logos::Lexer<Raw>) {
-    let rest = lex.remainder();
-    let nul = rest.find('\0').unwrap_or(rest.len());
-    let n = match rest.find("*/") {
-        Some(p) if p < nul => p + 2,
-        _ => nul,
+    let rest = lex.remainder().as_bytes();
+    // The first "*/", unless a NUL comes before it; a NUL is looked for
+    // only up to the end of the comment, not in the rest of the file.
+    let end = memchr::memmem::find(rest, b"*/");
+    let n = match memchr::memchr(0, &rest[..end.unwrap_or(rest.len())]) {
+        Some(nul) => nul,
+        None => end.map_or(rest.len(), |p| p + 2),
     };
     bump_chars(lex, n);
 }
@@ -732,5 +734,43 @@ impl Collector {
             self.out.leading = Some(std::mem::take(&mut self.buffer));
         }
         self.out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kinds(text: &str) -> Vec<Tok<'_>> {
+        tokenize(text).toks.into_iter().map(|(t, _)| t).collect()
+    }
+
+    #[test]
+    fn line_comments_end_at_newline_or_nul() {
+        assert_eq!(kinds("a // b c\nd"), [Tok::Ident("a"), Tok::Ident("d")]);
+        assert_eq!(kinds("a // b"), [Tok::Ident("a")]);
+        // A NUL ends the comment; what follows it is read again.
+        let t = tokenize("a // b\0c\nd");
+        assert!(t.toks.iter().any(|(t, _)| *t == Tok::Ident("c")));
+    }
+
+    #[test]
+    fn block_comments_end_at_the_first_close_or_a_nul_before_it() {
+        assert_eq!(kinds("a /* b */ c"), [Tok::Ident("a"), Tok::Ident("c")]);
+        // A NUL after the comment does not shorten it.
+        assert_eq!(
+            kinds("a /* b */ c\0")[..2],
+            [Tok::Ident("a"), Tok::Ident("c")]
+        );
+        // A NUL inside it ends it there.
+        let t = tokenize("a /* b\0 d */");
+        assert!(t.toks.iter().any(|(t, _)| *t == Tok::Ident("d")));
+        // Unterminated: runs to the end, with an error.
+        let t = tokenize("a /* b c");
+        assert_eq!(t.toks.len(), 1);
+        assert!(t
+            .errors
+            .iter()
+            .any(|e| e.message.contains("End-of-file inside block comment")));
     }
 }
