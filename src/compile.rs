@@ -74,6 +74,17 @@ pub fn compile_linked(inputs: &[String], opts: &CompileOptions) -> (Compilation,
     compile_inner(inputs, opts, Keep::Linked)
 }
 
+/// Like [`compile_linked`], for callers that only run generators: no
+/// descriptor set is made, so [`Compilation::descriptor_set`] is empty.
+/// Building the output copies of every file costs about a tenth of a
+/// `--rust_out` run on googleapis and a third more memory.
+pub fn compile_linked_without_set(
+    inputs: &[String],
+    opts: &CompileOptions,
+) -> (Compilation, Option<Linked>) {
+    compile_inner(inputs, opts, Keep::LinkedOnly)
+}
+
 /// What [`compile_inner`] hands back besides the compilation.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Keep {
@@ -81,6 +92,8 @@ enum Keep {
     Nothing,
     /// The linked files, complete, for generators and plugins.
     Linked,
+    /// The linked files as for `Linked`, without the output descriptors.
+    LinkedOnly,
     /// The linked files as they are after output, for the caller to
     /// forget.
     Leftovers,
@@ -91,7 +104,7 @@ fn compile_inner(
     opts: &CompileOptions,
     keep_mode: Keep,
 ) -> (Compilation, Option<Linked>) {
-    let keep = keep_mode == Keep::Linked;
+    let keep = matches!(keep_mode, Keep::Linked | Keep::LinkedOnly);
     let mut kept = None;
     // The built-in descriptor.proto is linked once per process and needed
     // from option checking on: link it while the inputs are read.
@@ -123,7 +136,11 @@ fn compile_inner(
             diagnostics.extend(crate::check::run(&loaded, &linked));
         }
         crate::trace::phase("check");
-        if !diagnostics.iter().any(Diagnostic::is_error) {
+        if keep_mode == Keep::LinkedOnly {
+            if !diagnostics.iter().any(Diagnostic::is_error) {
+                kept = Some(linked);
+            }
+        } else if !diagnostics.iter().any(Diagnostic::is_error) {
             let mut linked = linked;
             // Source info, when the linked files are not kept: moved out
             // before any copy is made (dropped if not wanted), put back

@@ -138,8 +138,12 @@ fn run_compile(args: CompileArgs, mut outputs: protoforge::plugin::Outputs) -> E
     let (result, linked, leftovers) = if outputs.is_empty() {
         let (result, leftovers) = compile_then_exit(&args.files, &opts);
         (result, None, leftovers)
-    } else {
+    } else if args.descriptor_set_out.is_some() {
         let (result, linked) = protoforge::compile::compile_linked(&args.files, &opts);
+        (result, linked, None)
+    } else {
+        // Generators only: no descriptor set to make.
+        let (result, linked) = protoforge::compile::compile_linked_without_set(&args.files, &opts);
         (result, linked, None)
     };
     let color = args.error_format == ErrorFormat::Human && std::io::stderr().is_terminal();

@@ -271,6 +271,14 @@ impl Requests {
     /// Builds the request files from a compilation and its linked files
     /// (see [`crate::compile::compile_linked`]).
     pub fn new(comp: &Compilation, linked: &Linked) -> Requests {
+        Self::build(comp, linked, true)
+    }
+
+    /// As [`Requests::new`]; without `sources`, `source_file_descriptors`
+    /// stays empty (built-in backends read only `proto_file`). The files
+    /// are copied on the thread pool.
+    fn build(comp: &Compilation, linked: &Linked, sources: bool) -> Requests {
+        use rayon::prelude::*;
         let loaded = &comp.loaded;
         let schema = linked.combined();
         let file_to_generate = loaded
@@ -282,18 +290,23 @@ impl Requests {
         for &i in &loaded.inputs {
             is_input[i] = true;
         }
-        let mut proto_file = Vec::with_capacity(loaded.order.len());
+        let made: Vec<(FileDescriptorProto, Option<FileDescriptorProto>)> = loaded
+            .order
+            .par_iter()
+            .filter_map(|&i| {
+                let fd = linked.files().get(i)?;
+                Some(if is_input[i] {
+                    (strip_for_output(fd, &schema), sources.then(|| fd.clone()))
+                } else {
+                    (fd.clone(), None)
+                })
+            })
+            .collect();
+        let mut proto_file = Vec::with_capacity(made.len());
         let mut source_file_descriptors = Vec::new();
-        for &i in &loaded.order {
-            let Some(fd) = linked.files().get(i) else {
-                continue;
-            };
-            if is_input[i] {
-                source_file_descriptors.push(fd.clone());
-                proto_file.push(strip_for_output(fd, &schema));
-            } else {
-                proto_file.push(fd.clone());
-            }
+        for (fd, source) in made {
+            proto_file.push(fd);
+            source_file_descriptors.extend(source);
         }
         Requests {
             file_to_generate,
@@ -813,11 +826,12 @@ impl Outputs {
         report: &mut dyn FnMut(&[Diagnostic]),
         errors: &mut dyn Write,
     ) -> bool {
-        let mut requests = Requests::new(comp, linked);
+        let builtin_only = self.directives.iter().all(|d| d.builtin);
+        let mut requests = Requests::build(comp, linked, !builtin_only);
         crate::trace::phase("plugin requests");
         // Built-in backends only: the pool takes the request's files
         // instead of a copy.
-        let mut pool: Option<Pool> = if self.directives.iter().all(|d| d.builtin) {
+        let mut pool: Option<Pool> = if builtin_only {
             Some(Pool::new(std::mem::take(&mut requests.proto_file)))
         } else {
             None
