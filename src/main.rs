@@ -135,7 +135,7 @@ fn run_compile(args: CompileArgs, mut outputs: protoforge::plugin::Outputs) -> E
     // One compilation serves every output.
     // Without generators the linked files are only leftovers, forgotten
     // at the end with the rest.
-    let (result, linked, leftovers) = if outputs.is_empty() {
+    let (result, mut linked, leftovers) = if outputs.is_empty() {
         let (result, leftovers) = compile_then_exit(&args.files, &opts);
         (result, None, leftovers)
     } else if args.descriptor_set_out.is_some() {
@@ -184,7 +184,7 @@ fn run_compile(args: CompileArgs, mut outputs: protoforge::plugin::Outputs) -> E
         eprintln!("Warnings are errors (--fatal_warnings); nothing was written.");
         return ExitCode::FAILURE;
     }
-    if let Some(linked) = &linked {
+    if let Some(linked) = &mut linked {
         // Generators and plugins first, then the descriptor set, as protoc.
         let sources = result.sources();
         let mut report = |d: &[protoforge::diagnostics::Diagnostic]| {

@@ -271,13 +271,11 @@ impl Requests {
     /// Builds the request files from a compilation and its linked files
     /// (see [`crate::compile::compile_linked`]).
     pub fn new(comp: &Compilation, linked: &Linked) -> Requests {
-        Self::build(comp, linked, true)
+        Self::build(comp, linked)
     }
 
-    /// As [`Requests::new`]; without `sources`, `source_file_descriptors`
-    /// stays empty (built-in backends read only `proto_file`). The files
-    /// are copied on the thread pool.
-    fn build(comp: &Compilation, linked: &Linked, sources: bool) -> Requests {
+    /// As [`Requests::new`], with the files copied on the thread pool.
+    fn build(comp: &Compilation, linked: &Linked) -> Requests {
         use rayon::prelude::*;
         let loaded = &comp.loaded;
         let schema = linked.combined();
@@ -296,7 +294,7 @@ impl Requests {
             .filter_map(|&i| {
                 let fd = linked.files().get(i)?;
                 Some(if is_input[i] {
-                    (strip_for_output(fd, &schema), sources.then(|| fd.clone()))
+                    (strip_for_output(fd, &schema), Some(fd.clone()))
                 } else {
                     (fd.clone(), None)
                 })
@@ -331,6 +329,59 @@ impl Requests {
             proto_file: self.proto_file.clone(),
             source_file_descriptors: self.source_file_descriptors.clone(),
             ..Default::default()
+        }
+    }
+
+    /// The request files for built-in backends only, taken out of
+    /// `linked` instead of copied: the files to generate are stripped in
+    /// place (worked out first, while the schema can still be read), the
+    /// others moved as they are; `source_file_descriptors` stays empty.
+    /// `linked` is left without its files.
+    fn take(comp: &Compilation, linked: &mut Linked) -> Requests {
+        use crate::link::finish::{apply_strip, drop_locations, plan_strip, StripPlan};
+        use rayon::prelude::*;
+        let loaded = &comp.loaded;
+        let file_to_generate = loaded
+            .inputs
+            .iter()
+            .filter_map(|&i| loaded.files.get(i).map(|f| f.name.clone()))
+            .collect();
+        let mut is_input = vec![false; loaded.files.len()];
+        for &i in &loaded.inputs {
+            is_input[i] = true;
+        }
+        let count = linked.files().len();
+        let order: Vec<usize> = loaded
+            .order
+            .iter()
+            .copied()
+            .filter(|&i| i < count)
+            .collect();
+        let plans: Vec<Option<StripPlan>> = {
+            let schema = linked.combined();
+            order
+                .par_iter()
+                .map(|&i| is_input[i].then(|| plan_strip(&linked.files()[i], &schema)))
+                .collect()
+        };
+        let all = &mut linked.schema.files;
+        let taken: Vec<FileDescriptorProto> =
+            order.iter().map(|&i| std::mem::take(&mut all[i])).collect();
+        let proto_file = taken
+            .into_par_iter()
+            .zip(plans)
+            .map(|(mut fd, plan)| {
+                if let Some(plan) = plan {
+                    let removed = apply_strip(&mut fd, plan);
+                    drop_locations(fd.source_code_info.as_mut(), &removed);
+                }
+                fd
+            })
+            .collect();
+        Requests {
+            file_to_generate,
+            proto_file,
+            source_file_descriptors: Vec::new(),
         }
     }
 
@@ -818,16 +869,22 @@ pub struct RunReport {
 impl Outputs {
     /// Runs every directive over one compilation, then writes all files.
     /// Messages (protoc's wording) go to `errors`; built-in backends'
-    /// diagnostics are handed to `report` as they arrive.
+    /// diagnostics are handed to `report` as they arrive. When every
+    /// directive is a built-in backend, the files are taken out of
+    /// `linked` rather than copied.
     pub fn run(
         &self,
         comp: &Compilation,
-        linked: &Linked,
+        linked: &mut Linked,
         report: &mut dyn FnMut(&[Diagnostic]),
         errors: &mut dyn Write,
     ) -> bool {
         let builtin_only = self.directives.iter().all(|d| d.builtin);
-        let mut requests = Requests::build(comp, linked, !builtin_only);
+        let mut requests = if builtin_only {
+            Requests::take(comp, linked)
+        } else {
+            Requests::build(comp, linked)
+        };
         crate::trace::phase("plugin requests");
         // Built-in backends only: the pool takes the request's files
         // instead of a copy.
