@@ -79,61 +79,67 @@ pub fn generate(pool: &Pool, files_to_generate: &[String], opts: &Options, out: 
     }
     indices.sort_unstable();
     indices.dedup();
-    let ctx = Context::new(pool, opts);
-    // Where each module's last file is: the module is complete there.
-    let mut last_file: HashMap<Vec<String>, usize> = HashMap::new();
-    for (k, &fi) in indices.iter().enumerate() {
-        last_file.insert(ident::package_segments(pool.files[fi].package()), k);
+    let shared = Context::new(pool, opts).shared();
+    // The files of each module, in pool order.
+    let mut modules: BTreeMap<Vec<String>, Vec<usize>> = BTreeMap::new();
+    for &fi in &indices {
+        modules
+            .entry(ident::package_segments(pool.files[fi].package()))
+            .or_default()
+            .push(fi);
     }
+    // One task per module on the thread pool: its files' token trees, then
+    // the module's text, parsed by syn straight from the tokens and laid
+    // out by prettyplease. Each task has a context of its own: the caches
+    // are not shared, so answers never depend on what another thread
+    // asked first.
+    let done: Vec<ModuleOut> = {
+        use rayon::prelude::*;
+        modules
+            .into_par_iter()
+            .map(|(segments, files)| {
+                let ctx = Context::from_shared(&shared);
+                let mut tokens = TokenStream::new();
+                let mut diagnostics = Vec::new();
+                let mut extensions = 0usize;
+                for fi in files {
+                    let file = &pool.files[fi];
+                    let mut g = message::FileGen::new(&ctx, file);
+                    tokens.extend(g.file());
+                    extensions += g.extensions;
+                    let mut file_diags = std::mem::take(&mut g.diagnostics);
+                    // gRPC services (service.rs), after the file's messages
+                    // and enums.
+                    let (services, more) = service::file_services(&ctx, file);
+                    tokens.extend(services);
+                    file_diags.extend(more);
+                    diagnostics.push((fi, file_diags));
+                }
+                let text = (!tokens.is_empty()).then(|| format_tokens(tokens));
+                ModuleOut {
+                    segments,
+                    text,
+                    diagnostics,
+                    extensions,
+                }
+            })
+            .collect()
+    };
     let mut extensions = 0usize;
-    // Files are generated in order on this thread (the context caches
-    // answers as it goes); each module's code, once complete, is handed as
-    // text to formatting threads, so token trees never pile up and
-    // formatting runs beside generation.
-    let formatted: std::sync::Mutex<BTreeMap<Vec<String>, Result<String, String>>> =
-        Default::default();
-    let (send, receive) = std::sync::mpsc::channel::<(Vec<String>, String)>();
-    let receive = std::sync::Mutex::new(receive);
-    let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
-    std::thread::scope(|scope| {
-        for _ in 0..workers {
-            scope.spawn(|| loop {
-                let next = receive.lock().map(|r| r.recv());
-                let Ok(Ok((segments, text))) = next else {
-                    return;
-                };
-                let result = format_text(&text);
-                if let Ok(mut done) = formatted.lock() {
-                    done.insert(segments, result);
-                }
-            });
+    let mut by_file: Vec<(usize, Vec<Diagnostic>)> = Vec::new();
+    let mut modules: BTreeMap<Vec<String>, Result<String, String>> = BTreeMap::new();
+    for m in done {
+        extensions += m.extensions;
+        by_file.extend(m.diagnostics);
+        if let Some(text) = m.text {
+            modules.insert(m.segments, text);
         }
-        let mut pending: BTreeMap<Vec<String>, String> = BTreeMap::new();
-        for (k, &fi) in indices.iter().enumerate() {
-            let file = &pool.files[fi];
-            let segments = ident::package_segments(file.package());
-            let mut g = message::FileGen::new(&ctx, file);
-            let mut tokens = g.file();
-            extensions += g.extensions;
-            out.diagnostics.append(&mut g.diagnostics);
-            // gRPC services (service.rs), after the file's messages and enums.
-            let (services, mut diagnostics) = service::file_services(&ctx, file);
-            tokens.extend(services);
-            out.diagnostics.append(&mut diagnostics);
-            if !tokens.is_empty() {
-                let text = pending.entry(segments.clone()).or_default();
-                text.push_str(&tokens.to_string());
-                text.push('\n');
-            }
-            if last_file.get(&segments) == Some(&k) {
-                if let Some(text) = pending.remove(&segments) {
-                    let _ = send.send((segments, text));
-                }
-            }
-        }
-        drop(send);
-    });
-    let modules = formatted.into_inner().unwrap_or_default();
+    }
+    // Diagnostics in file order, as if the files were generated one by one.
+    by_file.sort_by_key(|(fi, _)| *fi);
+    for (_, mut d) in by_file {
+        out.diagnostics.append(&mut d);
+    }
     if extensions > 0 {
         out.diagnostics.push(
             Diagnostic::warning(
@@ -191,9 +197,21 @@ pub fn module_file_name(segments: &[String], default: &str) -> String {
     }
 }
 
-/// Pretty-prints generated code (token trees printed as text).
-fn format_text(text: &str) -> Result<String, String> {
-    let file: syn::File = syn::parse_file(text).map_err(|e| e.to_string())?;
+/// One module's generated code and what its files reported.
+struct ModuleOut {
+    segments: Vec<String>,
+    /// The laid-out text (an error if the tokens do not parse as a file);
+    /// `None` when the module's files produced nothing.
+    text: Option<Result<String, String>>,
+    /// Each file's diagnostics, by pool index.
+    diagnostics: Vec<(usize, Vec<Diagnostic>)>,
+    extensions: usize,
+}
+
+/// Pretty-prints generated code: parsed by syn from the token trees, laid
+/// out by prettyplease.
+fn format_tokens(tokens: TokenStream) -> Result<String, String> {
+    let file: syn::File = syn::parse2(tokens).map_err(|e| e.to_string())?;
     Ok(prettyplease::unparse(&file))
 }
 
@@ -257,13 +275,23 @@ impl Scope {
 
 /// What the generator needs across files: the pool, the options, extern
 /// paths and the message graph.
+/// What a [`Context`] is made of besides its caches: shareable between
+/// threads, where each module gets a context (and caches) of its own.
+#[derive(Clone)]
+struct SharedContext<'a> {
+    pool: &'a Pool,
+    opts: &'a Options,
+    externs: std::sync::Arc<Vec<(String, String)>>,
+    edges: std::sync::Arc<HashMap<String, Vec<String>>>,
+}
+
 pub struct Context<'a> {
     pub pool: &'a Pool,
     pub opts: &'a Options,
     /// Protobuf path (leading dot) → Rust path.
-    externs: Vec<(String, String)>,
+    externs: std::sync::Arc<Vec<(String, String)>>,
     /// Message → messages it holds by value (singular message fields).
-    edges: HashMap<String, Vec<String>>,
+    edges: std::sync::Arc<HashMap<String, Vec<String>>>,
     reach_cache: RefCell<HashMap<(String, String), bool>>,
     copy_cache: RefCell<HashMap<String, bool>>,
     eq_cache: RefCell<HashMap<String, bool>>,
@@ -311,8 +339,32 @@ impl<'a> Context<'a> {
         Context {
             pool,
             opts,
-            externs,
-            edges,
+            externs: std::sync::Arc::new(externs),
+            edges: std::sync::Arc::new(edges),
+            reach_cache: RefCell::default(),
+            copy_cache: RefCell::default(),
+            eq_cache: RefCell::default(),
+        }
+    }
+
+    /// The parts of the context that never change, to be sent to another
+    /// thread and made into a context there with [`Context::from_shared`].
+    fn shared(&self) -> SharedContext<'a> {
+        SharedContext {
+            pool: self.pool,
+            opts: self.opts,
+            externs: self.externs.clone(),
+            edges: self.edges.clone(),
+        }
+    }
+
+    /// A context with the given fixed parts and empty caches.
+    fn from_shared(s: &SharedContext<'a>) -> Context<'a> {
+        Context {
+            pool: s.pool,
+            opts: s.opts,
+            externs: s.externs.clone(),
+            edges: s.edges.clone(),
             reach_cache: RefCell::default(),
             copy_cache: RefCell::default(),
             eq_cache: RefCell::default(),
