@@ -270,14 +270,29 @@ fn escape_inline(line: &str) -> String {
     s
 }
 
+/// Whether `c` starts with `http://` or `https://` and something after it.
+/// Asked at every character of every comment: no allocation.
 fn starts_url(c: &[char]) -> bool {
-    let head: String = c.iter().take(8).collect();
-    (head.starts_with("http://") && c.len() > 7) || (head.starts_with("https://") && c.len() > 8)
+    let starts =
+        |scheme: &str| c.len() > scheme.len() && c.iter().zip(scheme.chars()).all(|(a, b)| *a == b);
+    c.first() == Some(&'h') && (starts("http://") || starts("https://"))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn urls_are_recognised_by_scheme_and_need_a_rest() {
+        let chars = |s: &str| s.chars().collect::<Vec<char>>();
+        assert!(starts_url(&chars("http://x")));
+        assert!(starts_url(&chars("https://x")));
+        assert!(!starts_url(&chars("http://")));
+        assert!(!starts_url(&chars("https://")));
+        assert!(!starts_url(&chars("htp://x")));
+        assert!(!starts_url(&chars("ftp://x")));
+        assert!(!starts_url(&chars("")));
+    }
 
     #[test]
     fn plain_lines_get_one_space() {

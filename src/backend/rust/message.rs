@@ -3,7 +3,7 @@
 
 use super::Emit;
 use crate::syntax::lexer::unescape_c;
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
@@ -100,7 +100,7 @@ impl super::Emit for FileGen<'_, '_> {
 
 impl<'c, 'a> FileGen<'c, 'a> {
     pub fn new(ctx: &'c Context<'a>, file: &'a FileDescriptorProto) -> Self {
-        let mut locations = HashMap::new();
+        let mut locations = HashMap::default();
         if let Some(sci) = &file.source_code_info {
             for loc in &sci.location {
                 locations.entry(loc.path.as_slice()).or_insert(loc);
@@ -764,8 +764,8 @@ impl<'c, 'a> FileGen<'c, 'a> {
             return TokenStream::new();
         }
         // One variant per number: aliases collapse into the first name.
-        let mut seen_numbers = std::collections::HashSet::new();
-        let mut seen_names: HashMap<String, &str> = HashMap::new();
+        let mut seen_numbers = rustc_hash::FxHashSet::default();
+        let mut seen_names: HashMap<String, &str> = HashMap::default();
         let mut variants = Vec::new();
         for (i, v) in e.value.iter().enumerate() {
             let number = v.number.unwrap_or(0);

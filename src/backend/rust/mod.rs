@@ -23,7 +23,9 @@ pub mod options;
 pub mod service;
 
 use std::cell::RefCell;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::BTreeMap;
+
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use proc_macro2::TokenStream;
 
@@ -326,7 +328,7 @@ impl<'a> Context<'a> {
                 }
             }
         }
-        let mut edges = HashMap::new();
+        let mut edges = HashMap::default();
         for file in &pool.files {
             let scope = Scope {
                 package: file.package().to_string(),
@@ -436,7 +438,7 @@ impl<'a> Context<'a> {
         if let Some(&r) = self.reach_cache.borrow().get(&key) {
             return r;
         }
-        let mut seen = HashSet::new();
+        let mut seen = HashSet::default();
         let mut stack = vec![from];
         let mut found = false;
         while let Some(n) = stack.pop() {

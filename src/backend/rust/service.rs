@@ -27,7 +27,7 @@
 //! `#[allow(non_camel_case_types)]`.
 
 use super::Emit;
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -87,7 +87,7 @@ impl super::Emit for ServiceGen<'_, '_> {
 
 impl<'c, 'a> ServiceGen<'c, 'a> {
     pub fn new(ctx: &'c Context<'a>, file: &'a FileDescriptorProto) -> Self {
-        let mut locations = HashMap::new();
+        let mut locations = HashMap::default();
         if let Some(sci) = &file.source_code_info {
             for loc in &sci.location {
                 locations.entry(loc.path.as_slice()).or_insert(loc);
