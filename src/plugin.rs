@@ -267,6 +267,21 @@ pub struct Requests {
     pub source_file_descriptors: Vec<FileDescriptorProto>,
 }
 
+/// The names of the files to generate, in command-line order, and for
+/// each loaded file whether it is one of them.
+fn inputs_of(loaded: &crate::load::Loaded) -> (Vec<String>, Vec<bool>) {
+    let names = loaded
+        .inputs
+        .iter()
+        .filter_map(|&i| loaded.files.get(i).map(|f| f.name.clone()))
+        .collect();
+    let mut is_input = vec![false; loaded.files.len()];
+    for &i in &loaded.inputs {
+        is_input[i] = true;
+    }
+    (names, is_input)
+}
+
 impl Requests {
     /// Builds the request files from a compilation and its linked files
     /// (see [`crate::compile::compile_linked`]).
@@ -279,15 +294,7 @@ impl Requests {
         use rayon::prelude::*;
         let loaded = &comp.loaded;
         let schema = linked.combined();
-        let file_to_generate = loaded
-            .inputs
-            .iter()
-            .filter_map(|&i| loaded.files.get(i).map(|f| f.name.clone()))
-            .collect();
-        let mut is_input = vec![false; loaded.files.len()];
-        for &i in &loaded.inputs {
-            is_input[i] = true;
-        }
+        let (file_to_generate, is_input) = inputs_of(loaded);
         let made: Vec<(FileDescriptorProto, Option<FileDescriptorProto>)> = loaded
             .order
             .par_iter()
@@ -341,15 +348,7 @@ impl Requests {
         use crate::link::finish::{apply_strip, drop_locations, plan_strip, StripPlan};
         use rayon::prelude::*;
         let loaded = &comp.loaded;
-        let file_to_generate = loaded
-            .inputs
-            .iter()
-            .filter_map(|&i| loaded.files.get(i).map(|f| f.name.clone()))
-            .collect();
-        let mut is_input = vec![false; loaded.files.len()];
-        for &i in &loaded.inputs {
-            is_input[i] = true;
-        }
+        let (file_to_generate, is_input) = inputs_of(loaded);
         let count = linked.files().len();
         let order: Vec<usize> = loaded
             .order
