@@ -136,11 +136,10 @@ fn compile_inner(
             diagnostics.extend(crate::check::run(&loaded, &linked));
         }
         crate::trace::phase("check");
-        if keep_mode == Keep::LinkedOnly {
-            if !diagnostics.iter().any(Diagnostic::is_error) {
-                kept = Some(linked);
-            }
-        } else if !diagnostics.iter().any(Diagnostic::is_error) {
+        let clean = !diagnostics.iter().any(Diagnostic::is_error);
+        if clean && keep_mode == Keep::LinkedOnly {
+            kept = Some(linked);
+        } else if clean {
             let mut linked = linked;
             // Source info, when the linked files are not kept: moved out
             // before any copy is made (dropped if not wanted), put back

@@ -279,7 +279,6 @@ impl Scope {
 /// paths and the message graph.
 /// What a [`Context`] is made of besides its caches: shareable between
 /// threads, where each module gets a context (and caches) of its own.
-#[derive(Clone)]
 struct SharedContext<'a> {
     pool: &'a Pool,
     opts: &'a Options,
