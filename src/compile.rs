@@ -119,7 +119,7 @@ fn compile_inner(
             }
         },
     );
-    let loaded = load(
+    let mut loaded = load(
         inputs,
         &LoadOptions {
             roots: opts.roots.clone(),
@@ -130,7 +130,7 @@ fn compile_inner(
     let mut diagnostics = loaded.diagnostics.clone();
     let mut files = Vec::new();
     if !loaded.has_errors() {
-        let linked = link_with(&loaded, opts.include_source_info || keep);
+        let linked = link_with(&mut loaded, opts.include_source_info || keep);
         diagnostics.extend(linked.diagnostics.iter().cloned());
         if !diagnostics.iter().any(Diagnostic::is_error) {
             diagnostics.extend(crate::check::run(&loaded, &linked));

@@ -13,7 +13,7 @@
 
 use crate::descriptor::pool::SymbolKind;
 use crate::diagnostics::Diagnostic;
-use crate::syntax::ast::{self, ImportKind};
+use crate::syntax::ast::ImportKind;
 
 use super::{options, Cx};
 
@@ -91,61 +91,8 @@ impl Lookups<'_, '_> {
     }
 }
 
-fn join(scope: &str, name: &str) -> String {
-    crate::descriptor::join_name(scope, name)
-}
-
-/// The type references of a message body (or of a file's top level, with
-/// `scope` its package), as written in the syntax tree: each is looked up
-/// from the full name of the element that holds it, as protoc does while
-/// building the file.
-fn message_refs(l: &mut Lookups<'_, '_>, items: &[ast::MessageItem], scope: &str) {
-    for item in items {
-        if l.done() {
-            return;
-        }
-        match item {
-            ast::MessageItem::Field(f) => field_refs(l, f, scope),
-            ast::MessageItem::Oneof(o) => {
-                for i in &o.items {
-                    if let ast::OneofItem::Field(f) = i {
-                        field_refs(l, f, scope);
-                    }
-                }
-            }
-            ast::MessageItem::Message(m) => message_refs(l, &m.items, &join(scope, &m.name.name)),
-            ast::MessageItem::Extend(x) => extend_refs(l, x, scope),
-            _ => {}
-        }
-    }
-}
-
-fn extend_refs(l: &mut Lookups<'_, '_>, x: &ast::Extend, scope: &str) {
-    let extendee = x.extendee.text();
-    for i in &x.items {
-        if let ast::ExtendItem::Field(f) = i {
-            l.lookup(&extendee, scope, false);
-            field_refs(l, f, scope);
-        }
-    }
-}
-
-/// A field's type: a named type, a map's value type (looked up from the
-/// entry's `value` field), or a group's body (a message in `scope`).
-fn field_refs(l: &mut Lookups<'_, '_>, f: &ast::Field, scope: &str) {
-    match &f.ty {
-        ast::FieldType::Named(t) => l.lookup(&t.as_str(), scope, true),
-        // Looked up from the map entry's `value` field.
-        ast::FieldType::Map { value, .. } => {
-            l.lookup(&value.as_str(), &join(scope, &f.name.name), true)
-        }
-        ast::FieldType::Group { body, .. } => message_refs(l, body, &join(scope, &f.name.name)),
-    }
-}
-
 pub(crate) fn unused(cx: &mut Cx<'_>) {
     let source = &cx.loaded.files[cx.file];
-    let fd = cx.fd;
     // Candidates: imports that are not public, of files without public
     // imports of their own.
     let candidates: Vec<(usize, usize)> = source
@@ -163,28 +110,14 @@ pub(crate) fn unused(cx: &mut Cx<'_>) {
     pending.sort_unstable();
     pending.dedup();
     let mut l = Lookups { cx, pending };
-    // Type references, from the syntax tree (so no spans are needed).
-    let package = fd.package();
-    for item in &source.ast.items {
+    // Type references, as written, each from the scope protoc looks it
+    // up from.
+    let refs = cx.linked.type_refs.get(cx.file);
+    for (name, scope, types_only) in refs.into_iter().flat_map(|r| r.iter()) {
         if l.done() {
             return;
         }
-        match item {
-            ast::FileItem::Message(m) => {
-                message_refs(&mut l, &m.items, &join(package, &m.name.name))
-            }
-            ast::FileItem::Extend(x) => extend_refs(&mut l, x, package),
-            ast::FileItem::Service(sv) => {
-                let service = join(package, &sv.name.name);
-                for i in &sv.items {
-                    if let ast::ServiceItem::Method(m) = i {
-                        l.lookup(&m.input.ty.as_str(), &service, false);
-                        l.lookup(&m.output.ty.as_str(), &service, false);
-                    }
-                }
-            }
-            _ => {}
-        }
+        l.lookup(name, scope, types_only);
     }
     if l.done() {
         return;

@@ -29,6 +29,7 @@
 
 use std::collections::HashSet;
 
+use super::refs::TypeRefs;
 use super::source_info::{SourceInfoBuilder, SpanMap};
 use crate::descriptor::field_descriptor_proto::{Label as FLabel, Type};
 use crate::descriptor::{
@@ -74,13 +75,15 @@ impl OptionsKind {
 
 /// An option statement (or `[…]` entry) waiting to be interpreted.
 #[derive(Clone, Debug)]
-pub struct PendingOption<'a> {
+pub struct PendingOption {
     /// Descriptor path of the element that owns the options: `[]` for the
     /// file, `[4, 0]` for message 0, `[4, 0, 2, 1]` for its field 1, …
     pub target: Vec<i32>,
     pub kind: OptionsKind,
-    /// The statement in the file's syntax tree.
-    pub decl: &'a OptionDecl,
+    /// The statement, copied out of the syntax tree (without its comments,
+    /// which lowering has already recorded) so that the tree can be freed
+    /// before options are interpreted.
+    pub decl: OptionDecl,
     /// Index into `proto.source_code_info.location` of the location recorded
     /// for this option (path `[..target, options field, 999, i]`). `None` for
     /// options protoc copies without a location (a map field's `features` and
@@ -90,7 +93,7 @@ pub struct PendingOption<'a> {
 
 /// The result of lowering one file.
 #[derive(Debug)]
-pub struct Lowered<'a> {
+pub struct Lowered {
     /// The descriptor; `source_code_info` is always filled.
     pub proto: FileDescriptorProto,
     /// Descriptor path to the byte span of that element (the first location
@@ -98,41 +101,52 @@ pub struct Lowered<'a> {
     pub spans: SpanMap,
     /// Every option statement and `[…]` entry, in source order (options
     /// copied to map entry fields follow their map field's options).
-    pub options: Vec<PendingOption<'a>>,
+    pub options: Vec<PendingOption>,
     pub diagnostics: Vec<Diagnostic>,
 }
 
 /// Lowers one parsed file, with source locations and the span map.
-pub fn lower(file: &SourceFile) -> Lowered<'_> {
-    lower_recording(file, true, true)
+pub fn lower(file: &SourceFile) -> Lowered {
+    file.with_ast(|ast| lower_recording(&file.name, &file.text, ast, true, true))
 }
 
 /// Lowers one parsed file; without `source_info`, `proto.source_code_info`
 /// holds no locations. The span map is left empty: [`lower_spans`] makes it
-/// when a diagnostic needs it.
-pub fn lower_with(file: &SourceFile, source_info: bool) -> Lowered<'_> {
-    lower_recording(file, source_info, false)
+/// when a diagnostic needs it. Also gives the file's type references.
+pub fn lower_with(file: &SourceFile, source_info: bool) -> (Lowered, TypeRefs) {
+    file.with_ast(|ast| {
+        let l = lower_recording(&file.name, &file.text, ast, source_info, false);
+        let unstable = l.proto.edition == Some(Edition::EDITION_UNSTABLE);
+        let refs = TypeRefs::collect(ast, l.proto.package(), unstable);
+        (l, refs)
+    })
 }
 
 /// The span map of one file alone (lowering it again, keeping nothing
 /// else): what diagnostics about a file need, made only for files that have
 /// some.
 pub fn lower_spans(file: &SourceFile) -> SpanMap {
-    lower_recording(file, false, true).spans
+    file.with_ast(|ast| lower_recording(&file.name, &file.text, ast, false, true).spans)
 }
 
-fn lower_recording(file: &SourceFile, locations: bool, spans: bool) -> Lowered<'_> {
+fn lower_recording(
+    name: &str,
+    text: &str,
+    ast: &ast::File,
+    locations: bool,
+    spans: bool,
+) -> Lowered {
     let mut l = Lowerer {
-        name: &file.name,
-        text: &file.text,
+        name,
+        text,
         syntax: Syntax::Proto2,
         edition: None,
-        info: SourceInfoBuilder::with_recording(&file.text, locations, spans),
+        info: SourceInfoBuilder::with_recording(text, locations, spans),
         options: Vec::new(),
         diags: Vec::new(),
     };
-    let mut proto = l.file(&file.ast);
-    proto.name = Some(file.name.clone());
+    let mut proto = l.file(ast);
+    proto.name = Some(name.to_string());
     let (info, spans) = l.info.finish();
     proto.source_code_info = Some(info);
     Lowered {
@@ -166,7 +180,7 @@ struct Lowerer<'a> {
     syntax: Syntax,
     edition: Option<Edition>,
     info: SourceInfoBuilder<'a>,
-    options: Vec<PendingOption<'a>>,
+    options: Vec<PendingOption>,
     diags: Vec<Diagnostic>,
 }
 
@@ -226,7 +240,12 @@ impl<'a> Lowerer<'a> {
         self.options.push(PendingOption {
             target: target.to_vec(),
             kind,
-            decl,
+            decl: OptionDecl {
+                name: decl.name.clone(),
+                value: decl.value.clone(),
+                span: decl.span,
+                comments: Default::default(),
+            },
             location_index: Some(loc),
         });
     }
@@ -893,7 +912,7 @@ impl<'a> Lowerer<'a> {
             });
             // protoc copies the map field's `features` (and, for string
             // keys/values, `enforce_utf8`) options to the key and value.
-            let copies: Vec<PendingOption<'a>> = self.options[first_option..]
+            let copies: Vec<PendingOption> = self.options[first_option..]
                 .iter()
                 .filter(|o| o.target == fp)
                 .cloned()
@@ -910,7 +929,7 @@ impl<'a> Lowerer<'a> {
                         self.options.push(PendingOption {
                             target: path(&ep, &[2, i as i32]),
                             kind: OptionsKind::Field,
-                            decl: o.decl,
+                            decl: o.decl.clone(),
                             location_index: None,
                         });
                     }
@@ -1344,7 +1363,10 @@ fn is_simple_option(d: &OptionDecl, name: &str) -> bool {
 /// Edition UNSTABLE renames the integer types: `int32` is fixed-width there,
 /// the varint encodings are `varint32`, `uvarint32`, `zigzag32`, … and the old
 /// names of the others are obsolete (the second value: the name to use).
-fn scalar_type(t: &ast::TypeName, unstable: bool) -> Option<(Type, Option<&'static str>)> {
+pub(super) fn scalar_type(
+    t: &ast::TypeName,
+    unstable: bool,
+) -> Option<(Type, Option<&'static str>)> {
     if t.absolute || t.parts.len() != 1 {
         return None;
     }
@@ -1572,7 +1594,7 @@ mod tests {
             name: name.into(),
             path: None,
             text: Arc::from(text),
-            ast: parsed.file,
+            ast: Some(parsed.file),
             imports: Vec::new(),
             has_errors: false,
         }

@@ -11,6 +11,7 @@ pub mod features;
 pub mod finish;
 pub mod lower;
 pub mod options;
+pub mod refs;
 pub mod resolve;
 pub mod schema;
 pub mod source_info;
@@ -20,6 +21,7 @@ use rayon::prelude::*;
 
 use self::lower::{OptionsKind, PendingOption};
 use self::options::{Interpreted, Interpreter};
+use self::refs::TypeRefs;
 use self::schema::{Combined, SchemaData};
 use self::source_info::LazySpans;
 use self::symbols::Symbols;
@@ -35,6 +37,8 @@ pub struct Linked {
     /// Each file's descriptor paths to byte spans, made when asked for.
     pub spans: LazySpans,
     pub diagnostics: Vec<Diagnostic>,
+    /// Each file's type references as written, for the unused-import check.
+    pub type_refs: Vec<TypeRefs>,
 }
 
 impl Linked {
@@ -53,32 +57,40 @@ impl Linked {
 /// Lowers and resolves the files of `loaded` (no option interpretation):
 /// enough to serve as a schema.
 pub fn lower_and_resolve(loaded: &Loaded) -> SchemaData {
-    let (schema, _, _, _) = lower_resolve(loaded, false);
+    let lowered = loaded
+        .files
+        .par_iter()
+        .map(|f| lower::lower_with(f, false))
+        .collect();
+    let (schema, _, _, _, _) = lower_resolve(loaded, lowered);
     schema
 }
 
-type Pending<'a> = Vec<Vec<PendingOption<'a>>>;
+type Pending = Vec<Vec<PendingOption>>;
 /// One file's interpreted options (element path, kind, records) and diagnostics.
 type FileOptionsResult = (Vec<(Vec<i32>, OptionsKind, Interpreted)>, Vec<Diagnostic>);
 
 fn lower_resolve(
     loaded: &Loaded,
-    source_info: bool,
-) -> (SchemaData, LazySpans, Pending<'_>, Vec<Diagnostic>) {
-    let lowered: Vec<_> = loaded
-        .files
-        .par_iter()
-        .map(|f| lower::lower_with(f, source_info))
-        .collect();
+    lowered: Vec<(lower::Lowered, TypeRefs)>,
+) -> (
+    SchemaData,
+    LazySpans,
+    Pending,
+    Vec<Diagnostic>,
+    Vec<TypeRefs>,
+) {
     crate::trace::phase("lower");
     let mut files = Vec::with_capacity(lowered.len());
     let spans = LazySpans::new(lowered.len());
     let mut pending = Vec::with_capacity(lowered.len());
+    let mut type_refs = Vec::with_capacity(lowered.len());
     let mut diags = Vec::new();
-    for l in lowered {
+    for (l, refs) in lowered {
         files.push(l.proto);
         pending.push(l.options);
         diags.extend(l.diagnostics);
+        type_refs.push(refs);
     }
     let deps: Vec<Vec<Option<usize>>> = loaded
         .files
@@ -115,7 +127,7 @@ fn lower_resolve(
     crate::trace::phase("resolve");
     let schema = SchemaData::new(files, symbols, &pending_refs);
     crate::trace::phase("schema data");
-    (schema, spans, pending, diags)
+    (schema, spans, pending, diags, type_refs)
 }
 
 /// protoc's report of a name defined twice, at the second definition's name.
@@ -289,13 +301,36 @@ fn element_name(fd: &FileDescriptorProto, path: &[i32]) -> Option<String> {
 
 /// Links every file of `loaded`: lower, resolve, interpret options.
 pub fn link(loaded: &Loaded) -> Linked {
-    link_with(loaded, true)
+    let lowered = loaded
+        .files
+        .par_iter()
+        .map(|f| lower::lower_with(f, true))
+        .collect();
+    link_lowered(loaded, lowered)
 }
 
 /// Like [`link`]; without `source_info` the files carry no source locations
-/// (cheaper when nobody asked for them).
-pub fn link_with(loaded: &Loaded, source_info: bool) -> Linked {
-    let (mut schema, spans, pending, mut diagnostics) = lower_resolve(loaded, source_info);
+/// (cheaper when nobody asked for them). Each file's syntax tree is
+/// released once it is lowered ([`SourceFile::release_ast`]): on a large
+/// set the trees are nearly half of the peak memory, and nothing after
+/// lowering needs them but the rare diagnostic, which parses again.
+///
+/// [`SourceFile::release_ast`]: crate::load::SourceFile::release_ast
+pub fn link_with(loaded: &mut Loaded, source_info: bool) -> Linked {
+    let lowered = loaded
+        .files
+        .par_iter_mut()
+        .map(|f| {
+            let l = lower::lower_with(f, source_info);
+            f.release_ast();
+            l
+        })
+        .collect();
+    link_lowered(loaded, lowered)
+}
+
+fn link_lowered(loaded: &Loaded, lowered: Vec<(lower::Lowered, TypeRefs)>) -> Linked {
+    let (mut schema, spans, pending, mut diagnostics, type_refs) = lower_resolve(loaded, lowered);
     let names: Vec<String> = loaded.files.iter().map(|f| f.name.clone()).collect();
     if !diagnostics.iter().any(Diagnostic::is_error) {
         let builtin = schema::builtin();
@@ -366,5 +401,6 @@ pub fn link_with(loaded: &Loaded, source_info: bool) -> Linked {
         schema,
         spans,
         diagnostics,
+        type_refs,
     }
 }

@@ -31,7 +31,7 @@ pub struct Flags {
 }
 
 /// Reads the encoding-relevant settings from an element's option statements.
-pub fn peek_flags<'a, 'b: 'a>(options: impl Iterator<Item = &'a PendingOption<'b>>) -> Flags {
+pub fn peek_flags<'a>(options: impl Iterator<Item = &'a PendingOption>) -> Flags {
     let mut f = Flags::default();
     for o in options {
         let parts = &o.decl.name.parts;
@@ -98,7 +98,7 @@ impl SchemaData {
     pub fn new(
         files: Vec<FileDescriptorProto>,
         symbols: Symbols,
-        pending: &[&[PendingOption<'_>]],
+        pending: &[&[PendingOption]],
     ) -> SchemaData {
         use rayon::prelude::*;
         let mut extensions: FxHashMap<String, FxHashMap<i32, (usize, Vec<i32>)>> =
@@ -336,8 +336,8 @@ static BUILTIN: OnceLock<SchemaData> = OnceLock::new();
 pub fn builtin_linked() -> &'static (crate::load::Loaded, super::Linked) {
     static LINKED: OnceLock<(crate::load::Loaded, super::Linked)> = OnceLock::new();
     LINKED.get_or_init(|| {
-        let loaded = crate::load::load_builtin(&BUILTIN_FILES);
-        let linked = super::link_with(&loaded, false);
+        let mut loaded = crate::load::load_builtin(&BUILTIN_FILES);
+        let linked = super::link_with(&mut loaded, false);
         (loaded, linked)
     })
 }

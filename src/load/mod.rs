@@ -53,10 +53,30 @@ pub struct SourceFile {
     /// Where it was read from; `None` for a built-in file.
     pub path: Option<PathBuf>,
     pub text: Arc<str>,
-    pub ast: ast::File,
+    /// The syntax tree; `None` once linking has released it (see
+    /// [`SourceFile::with_ast`]).
+    pub ast: Option<ast::File>,
     pub imports: Vec<Import>,
     /// True when this file or anything it imports has errors.
     pub has_errors: bool,
+}
+
+impl SourceFile {
+    /// Runs `f` on the file's syntax tree. A released tree is parsed again
+    /// from the text (with comments): only diagnostics ask for it then, and
+    /// only for files that have some.
+    pub fn with_ast<R>(&self, f: impl FnOnce(&ast::File) -> R) -> R {
+        match &self.ast {
+            Some(ast) => f(ast),
+            None => f(&parse_with(&self.name, &self.text, true).file),
+        }
+    }
+
+    /// Frees the syntax tree: linking keeps what it needs in its own form,
+    /// and the trees of a large set are a good part of the peak memory.
+    pub fn release_ast(&mut self) {
+        self.ast = None;
+    }
 }
 
 /// Everything the loader found.
@@ -475,7 +495,7 @@ fn load_with(resolver: &Resolver<'_>, input_names: Vec<String>, mut out: Loaded)
             name: p.name,
             path: p.path,
             text: p.text,
-            ast: p.ast,
+            ast: Some(p.ast),
             imports,
             has_errors,
         });
