@@ -125,6 +125,7 @@ fn compile_inner(
             roots: opts.roots.clone(),
             builtin_wkt: opts.builtin_wkt,
             skip_comments: !(opts.include_source_info || keep),
+            lower: true,
         },
     );
     let mut diagnostics = loaded.diagnostics.clone();

@@ -37,6 +37,7 @@ fn lower_corpus() {
             roots: roots.split(':').map(Into::into).collect(),
             builtin_wkt: false,
             skip_comments: false,
+            lower: false,
         },
     );
     let mut set = FileDescriptorSet::default();

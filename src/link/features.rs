@@ -431,6 +431,7 @@ mod tests {
                 roots: vec![dir.clone()],
                 builtin_wkt: true,
                 skip_comments: false,
+                lower: false,
             },
         );
         assert!(!loaded.has_errors(), "{:?}", loaded.diagnostics);

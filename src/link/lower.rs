@@ -103,6 +103,11 @@ pub struct Lowered {
     /// copied to map entry fields follow their map field's options).
     pub options: Vec<PendingOption>,
     pub diagnostics: Vec<Diagnostic>,
+    /// The type references, for the unused-import check (made by
+    /// [`lower_with`] and [`lower_parsed`] only).
+    pub refs: TypeRefs,
+    /// Whether `proto.source_code_info` holds the locations.
+    pub locations: bool,
 }
 
 /// Lowers one parsed file, with source locations and the span map.
@@ -113,13 +118,16 @@ pub fn lower(file: &SourceFile) -> Lowered {
 /// Lowers one parsed file; without `source_info`, `proto.source_code_info`
 /// holds no locations. The span map is left empty: [`lower_spans`] makes it
 /// when a diagnostic needs it. Also gives the file's type references.
-pub fn lower_with(file: &SourceFile, source_info: bool) -> (Lowered, TypeRefs) {
-    file.with_ast(|ast| {
-        let l = lower_recording(&file.name, &file.text, ast, source_info, false);
-        let unstable = l.proto.edition == Some(Edition::EDITION_UNSTABLE);
-        let refs = TypeRefs::collect(ast, l.proto.package(), unstable);
-        (l, refs)
-    })
+pub fn lower_with(file: &SourceFile, source_info: bool) -> Lowered {
+    file.with_ast(|ast| lower_parsed(&file.name, &file.text, ast, source_info))
+}
+
+/// [`lower_with`] for a tree not (yet) in a [`SourceFile`].
+pub fn lower_parsed(name: &str, text: &str, ast: &ast::File, source_info: bool) -> Lowered {
+    let mut l = lower_recording(name, text, ast, source_info, false);
+    let unstable = l.proto.edition == Some(Edition::EDITION_UNSTABLE);
+    l.refs = TypeRefs::collect(ast, l.proto.package(), unstable);
+    l
 }
 
 /// The span map of one file alone (lowering it again, keeping nothing
@@ -152,8 +160,14 @@ fn lower_recording(
     Lowered {
         proto,
         spans,
-        options: l.options,
+        options: {
+            let mut o = l.options;
+            o.shrink_to_fit();
+            o
+        },
         diagnostics: l.diags,
+        refs: TypeRefs::default(),
+        locations,
     }
 }
 
@@ -1595,6 +1609,7 @@ mod tests {
             path: None,
             text: Arc::from(text),
             ast: Some(parsed.file),
+            lowered: None,
             imports: Vec::new(),
             has_errors: false,
         }
@@ -1873,6 +1888,7 @@ mod tests {
                     roots: vec![dir.clone()],
                     builtin_wkt: true,
                     skip_comments: false,
+                    lower: false,
                 },
             );
             let file = &loaded.files[loaded.inputs[0]];

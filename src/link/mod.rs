@@ -72,7 +72,7 @@ type FileOptionsResult = (Vec<(Vec<i32>, OptionsKind, Interpreted)>, Vec<Diagnos
 
 fn lower_resolve(
     loaded: &Loaded,
-    lowered: Vec<(lower::Lowered, TypeRefs)>,
+    lowered: Vec<lower::Lowered>,
 ) -> (
     SchemaData,
     LazySpans,
@@ -86,11 +86,11 @@ fn lower_resolve(
     let mut pending = Vec::with_capacity(lowered.len());
     let mut type_refs = Vec::with_capacity(lowered.len());
     let mut diags = Vec::new();
-    for (l, refs) in lowered {
+    for l in lowered {
         files.push(l.proto);
         pending.push(l.options);
         diags.extend(l.diagnostics);
-        type_refs.push(refs);
+        type_refs.push(l.refs);
     }
     let deps: Vec<Vec<Option<usize>>> = loaded
         .files
@@ -310,18 +310,24 @@ pub fn link(loaded: &Loaded) -> Linked {
 }
 
 /// Like [`link`]; without `source_info` the files carry no source locations
-/// (cheaper when nobody asked for them). Each file's syntax tree is
-/// released once it is lowered ([`SourceFile::release_ast`]): on a large
-/// set the trees are nearly half of the peak memory, and nothing after
-/// lowering needs them but the rare diagnostic, which parses again.
+/// (cheaper when nobody asked for them). Files the loader has already
+/// lowered ([`LoadOptions::lower`]) are taken as they are. Each file's
+/// syntax tree is released once it is lowered
+/// ([`SourceFile::release_ast`]): on a large set the trees are nearly half
+/// of the peak memory, and nothing after lowering needs them but the rare
+/// diagnostic, which parses again.
 ///
+/// [`LoadOptions::lower`]: crate::load::LoadOptions::lower
 /// [`SourceFile::release_ast`]: crate::load::SourceFile::release_ast
 pub fn link_with(loaded: &mut Loaded, source_info: bool) -> Linked {
     let lowered = loaded
         .files
         .par_iter_mut()
         .map(|f| {
-            let l = lower::lower_with(f, source_info);
+            let l = match f.lowered.take() {
+                Some(l) if l.locations == source_info => l,
+                _ => lower::lower_with(f, source_info),
+            };
             f.release_ast();
             l
         })
@@ -329,14 +335,16 @@ pub fn link_with(loaded: &mut Loaded, source_info: bool) -> Linked {
     link_lowered(loaded, lowered)
 }
 
-fn link_lowered(loaded: &Loaded, lowered: Vec<(lower::Lowered, TypeRefs)>) -> Linked {
+fn link_lowered(loaded: &Loaded, lowered: Vec<lower::Lowered>) -> Linked {
     let (mut schema, spans, pending, mut diagnostics, type_refs) = lower_resolve(loaded, lowered);
     let names: Vec<String> = loaded.files.iter().map(|f| f.name.clone()).collect();
     if !diagnostics.iter().any(Diagnostic::is_error) {
         let builtin = schema::builtin();
-        let results: Vec<FileOptionsResult> = (0..schema.files.len())
+        // Each file's statements are freed as soon as they are interpreted.
+        let results: Vec<FileOptionsResult> = pending
             .into_par_iter()
-            .map(|fi| {
+            .enumerate()
+            .map(|(fi, statements)| {
                 let mut it = Interpreter {
                     schema: Combined {
                         own: &schema,
@@ -351,7 +359,7 @@ fn link_lowered(loaded: &Loaded, lowered: Vec<(lower::Lowered, TypeRefs)>) -> Li
                 let mut groups: Vec<(Vec<i32>, OptionsKind, Vec<&PendingOption>)> = Vec::new();
                 let mut group_of: rustc_hash::FxHashMap<(&[i32], OptionsKind), usize> =
                     Default::default();
-                for o in &pending[fi] {
+                for o in &statements {
                     match group_of.get(&(o.target.as_slice(), o.kind)) {
                         Some(&g) => groups[g].2.push(o),
                         None => {
@@ -396,7 +404,6 @@ fn link_lowered(loaded: &Loaded, lowered: Vec<(lower::Lowered, TypeRefs)>) -> Li
             });
     }
     crate::trace::phase("apply options");
-    drop(pending);
     Linked {
         schema,
         spans,

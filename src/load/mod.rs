@@ -14,6 +14,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use crate::diagnostics::{Diagnostic, Sources};
+use crate::link::lower::Lowered;
 use crate::syntax::ast::{self, FileItem, ImportKind, Span};
 use crate::syntax::parse_with;
 
@@ -32,6 +33,12 @@ pub struct LoadOptions {
     /// Leave comments out of the syntax trees: set when nothing will ask
     /// for source info or documentation (it saves a good part of parsing).
     pub skip_comments: bool,
+    /// Lower each file as soon as it is parsed, with source locations
+    /// unless `skip_comments`, and free its syntax tree there and then
+    /// ([`SourceFile::lowered`]). The trees of a large set never all exist
+    /// at once: a good part less peak memory. Files with syntax errors keep
+    /// their trees and are not lowered.
+    pub lower: bool,
 }
 
 /// One import statement, resolved.
@@ -53,9 +60,12 @@ pub struct SourceFile {
     /// Where it was read from; `None` for a built-in file.
     pub path: Option<PathBuf>,
     pub text: Arc<str>,
-    /// The syntax tree; `None` once linking has released it (see
+    /// The syntax tree; `None` once released (see
     /// [`SourceFile::with_ast`]).
     pub ast: Option<ast::File>,
+    /// The file lowered while loading ([`LoadOptions::lower`]), for
+    /// linking to take.
+    pub lowered: Option<Lowered>,
     pub imports: Vec<Import>,
     /// True when this file or anything it imports has errors.
     pub has_errors: bool,
@@ -168,6 +178,7 @@ pub fn load_builtin(names: &[&str]) -> Loaded {
         roots: Vec::new(),
         builtin_wkt: true,
         skip_comments: true,
+        lower: false,
     };
     let resolver = Resolver {
         opts: &opts,
@@ -187,6 +198,7 @@ pub fn load_in_memory(files: &[(&str, &str)], inputs: &[&str], builtin_wkt: bool
         roots: Vec::new(),
         builtin_wkt,
         skip_comments: false,
+        lower: false,
     };
     let resolver = Resolver {
         opts: &opts,
@@ -302,8 +314,43 @@ struct Parsed {
     name: String,
     path: Option<PathBuf>,
     text: Arc<str>,
-    ast: ast::File,
+    ast: Option<ast::File>,
+    imports: Vec<(String, ImportKind, Span)>,
+    lowered: Option<Lowered>,
     diagnostics: Vec<Diagnostic>,
+}
+
+impl Parsed {
+    fn new(
+        name: &str,
+        path: Option<PathBuf>,
+        text: Arc<str>,
+        ast: ast::File,
+        diagnostics: Vec<Diagnostic>,
+    ) -> Parsed {
+        Parsed {
+            name: name.to_string(),
+            path,
+            text,
+            imports: imports_of(&ast),
+            ast: Some(ast),
+            lowered: None,
+            diagnostics,
+        }
+    }
+
+    /// Lowers the file and frees its tree, unless it has errors.
+    fn lower(mut self, locations: bool) -> Parsed {
+        if self.diagnostics.iter().any(Diagnostic::is_error) {
+            return self;
+        }
+        if let Some(ast) = self.ast.take() {
+            self.lowered = Some(crate::link::lower::lower_parsed(
+                &self.name, &self.text, &ast, locations,
+            ));
+        }
+        self
+    }
 }
 
 fn read_and_parse(resolver: &Resolver<'_>, name: &str) -> Option<Parsed> {
@@ -329,13 +376,13 @@ fn read_and_parse(resolver: &Resolver<'_>, name: &str) -> Option<Parsed> {
                 },
             };
             let Some(bytes) = bytes else {
-                return Some(Parsed {
-                    name: name.to_string(),
-                    path: Some(p),
-                    text: Arc::from(""),
-                    ast: ast::File::default(),
+                return Some(Parsed::new(
+                    name,
+                    Some(p),
+                    Arc::from(""),
+                    ast::File::default(),
                     diagnostics,
-                });
+                ));
             };
             let (text, invalid) = decode_utf8(bytes);
             let text: Arc<str> = Arc::from(text);
@@ -352,23 +399,11 @@ fn read_and_parse(resolver: &Resolver<'_>, name: &str) -> Option<Parsed> {
                 );
             }
             diagnostics.extend(r.diagnostics);
-            return Some(Parsed {
-                name: name.to_string(),
-                path: Some(p),
-                text,
-                ast: r.file,
-                diagnostics,
-            });
+            return Some(Parsed::new(name, Some(p), text, r.file, diagnostics));
         }
     };
     let r = parse_with(name, &text, !resolver.opts.skip_comments);
-    Some(Parsed {
-        name: name.to_string(),
-        path,
-        text,
-        ast: r.file,
-        diagnostics: r.diagnostics,
-    })
+    Some(Parsed::new(name, path, text, r.file, r.diagnostics))
 }
 
 /// Text from bytes: every byte that is not part of valid UTF-8 becomes one
@@ -458,15 +493,21 @@ fn load_with(resolver: &Resolver<'_>, input_names: Vec<String>, mut out: Loaded)
     while !wave.is_empty() {
         let results: Vec<(String, Option<Parsed>)> = wave
             .par_iter()
-            .map(|n| (n.clone(), read_and_parse(resolver, n)))
+            .map(|n| {
+                let mut p = read_and_parse(resolver, n);
+                if resolver.opts.lower {
+                    p = p.map(|p| p.lower(!resolver.opts.skip_comments));
+                }
+                (n.clone(), p)
+            })
             .collect();
         let mut next = Vec::new();
         for (name, p) in results {
             let Some(p) = p else { continue };
-            for (imp, _, _) in imports_of(&p.ast) {
-                if !index.contains_key(&imp) {
+            for (imp, _, _) in &p.imports {
+                if !index.contains_key(imp) {
                     index.insert(imp.clone(), None);
-                    next.push(imp);
+                    next.push(imp.clone());
                 }
             }
             index.insert(name, Some(parsed.len()));
@@ -477,7 +518,8 @@ fn load_with(resolver: &Resolver<'_>, input_names: Vec<String>, mut out: Loaded)
     crate::trace::phase("load: read and parse");
 
     for p in parsed {
-        let imports = imports_of(&p.ast)
+        let imports = p
+            .imports
             .into_iter()
             .map(|(name, kind, span)| {
                 let file = index.get(&name).copied().flatten();
@@ -495,7 +537,8 @@ fn load_with(resolver: &Resolver<'_>, input_names: Vec<String>, mut out: Loaded)
             name: p.name,
             path: p.path,
             text: p.text,
-            ast: Some(p.ast),
+            ast: p.ast,
+            lowered: p.lowered,
             imports,
             has_errors,
         });
@@ -697,6 +740,7 @@ mod tests {
             roots: vec![dir.to_path_buf()],
             builtin_wkt: true,
             skip_comments: false,
+            lower: false,
         }
     }
 
