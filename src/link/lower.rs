@@ -30,6 +30,7 @@
 use std::collections::HashSet;
 
 use super::refs::TypeRefs;
+use super::schema::{FileFlags, Flags};
 use super::source_info::{SourceInfoBuilder, SpanMap};
 use crate::descriptor::field_descriptor_proto::{Label as FLabel, Type};
 use crate::descriptor::{
@@ -91,6 +92,16 @@ pub struct PendingOption {
     pub location_index: Option<usize>,
 }
 
+/// A copy of an option statement without its comments.
+fn copy_decl(decl: &OptionDecl) -> OptionDecl {
+    OptionDecl {
+        name: decl.name.clone(),
+        value: decl.value.clone(),
+        span: decl.span,
+        comments: Default::default(),
+    }
+}
+
 /// The result of lowering one file.
 #[derive(Debug)]
 pub struct Lowered {
@@ -102,6 +113,8 @@ pub struct Lowered {
     /// Every option statement and `[…]` entry, in source order (options
     /// copied to map entry fields follow their map field's options).
     pub options: Vec<PendingOption>,
+    /// The encoding-relevant settings among those options, by element.
+    pub flags: FileFlags,
     pub diagnostics: Vec<Diagnostic>,
     /// The type references, for the unused-import check (made by
     /// [`lower_with`] and [`lower_parsed`] only).
@@ -151,6 +164,7 @@ fn lower_recording(
         edition: None,
         info: SourceInfoBuilder::with_recording(text, locations, spans),
         options: Vec::new(),
+        flags: FileFlags::default(),
         diags: Vec::new(),
     };
     let mut proto = l.file(ast);
@@ -165,6 +179,7 @@ fn lower_recording(
             o.shrink_to_fit();
             o
         },
+        flags: l.flags,
         diagnostics: l.diags,
         refs: TypeRefs::default(),
         locations,
@@ -195,6 +210,7 @@ struct Lowerer<'a> {
     edition: Option<Edition>,
     info: SourceInfoBuilder<'a>,
     options: Vec<PendingOption>,
+    flags: FileFlags,
     diags: Vec<Diagnostic>,
 }
 
@@ -251,17 +267,24 @@ impl<'a> Lowerer<'a> {
         let p = path(target, &[kind.options_field_number(), 999, index as i32]);
         let comments = (!decl.comments.is_empty()).then_some(&decl.comments);
         let loc = self.info.add_with(&p, decl.span, comments);
+        self.note_flags(target, decl);
         self.options.push(PendingOption {
             target: target.to_vec(),
             kind,
-            decl: OptionDecl {
-                name: decl.name.clone(),
-                value: decl.value.clone(),
-                span: decl.span,
-                comments: Default::default(),
-            },
+            decl: copy_decl(decl),
             location_index: Some(loc),
         });
+    }
+
+    fn note_flags(&mut self, target: &[i32], decl: &OptionDecl) {
+        match self.flags.get_mut(target) {
+            Some(f) => f.note(decl),
+            None => {
+                let mut f = Flags::default();
+                f.note(decl);
+                self.flags.insert(target.to_vec(), f);
+            }
+        }
     }
 
     /// An `option …;` statement: the statement's location under the options
@@ -855,7 +878,6 @@ impl<'a> Lowerer<'a> {
         fd.number = Some(self.unsigned_number(&f.number, "Expected field number."));
 
         // Options, default value and json_name.
-        let first_option = self.options.len();
         if let Some(opts) = &f.options {
             self.info.add_sub(fp, &[8], opts.span);
             let mut count = 0;
@@ -926,24 +948,28 @@ impl<'a> Lowerer<'a> {
             });
             // protoc copies the map field's `features` (and, for string
             // keys/values, `enforce_utf8`) options to the key and value.
-            let copies: Vec<PendingOption> = self.options[first_option..]
-                .iter()
-                .filter(|o| o.target == fp)
-                .cloned()
-                .collect();
-            for o in copies {
-                let first = &o.decl.name.parts[0];
+            // (The field's own options, as recorded above.)
+            let copies =
+                f.options.iter().flat_map(|o| &o.options).filter(|d| {
+                    !is_simple_option(d, "default") && !is_simple_option(d, "json_name")
+                });
+            for d in copies {
+                let Some(first) = d.name.parts.first() else {
+                    continue;
+                };
                 let name = first.name.as_str();
                 let is_features = !first.is_extension && name == "features";
                 let is_utf8 =
-                    !first.is_extension && o.decl.name.parts.len() == 1 && name == "enforce_utf8";
+                    !first.is_extension && d.name.parts.len() == 1 && name == "enforce_utf8";
                 for (i, x) in kv.iter_mut().enumerate() {
                     if is_features || (is_utf8 && x.r#type == Some(Type::TYPE_STRING)) {
                         x.options.get_or_insert_with(Box::default);
+                        let target = path(&ep, &[2, i as i32]);
+                        self.note_flags(&target, d);
                         self.options.push(PendingOption {
-                            target: path(&ep, &[2, i as i32]),
+                            target,
                             kind: OptionsKind::Field,
-                            decl: o.decl.clone(),
+                            decl: copy_decl(d),
                             location_index: None,
                         });
                     }

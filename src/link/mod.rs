@@ -85,10 +85,12 @@ fn lower_resolve(
     let spans = LazySpans::new(lowered.len());
     let mut pending = Vec::with_capacity(lowered.len());
     let mut type_refs = Vec::with_capacity(lowered.len());
+    let mut flags = Vec::with_capacity(lowered.len());
     let mut diags = Vec::new();
     for l in lowered {
         files.push(l.proto);
         pending.push(l.options);
+        flags.push(l.flags);
         diags.extend(l.diagnostics);
         type_refs.push(l.refs);
     }
@@ -123,9 +125,8 @@ fn lower_resolve(
     diags.extend(resolve::resolve_all(
         &mut files, &symbols, &names, &spans, loaded,
     ));
-    let pending_refs: Vec<&[PendingOption]> = pending.iter().map(Vec::as_slice).collect();
     crate::trace::phase("resolve");
-    let schema = SchemaData::new(files, symbols, &pending_refs);
+    let schema = SchemaData::new(files, symbols, flags);
     crate::trace::phase("schema data");
     (schema, spans, pending, diags, type_refs)
 }

@@ -7,14 +7,13 @@ use std::sync::OnceLock;
 use rustc_hash::FxHashMap;
 
 use super::dynamic::{FieldInfo, Schema};
-use super::lower::PendingOption;
 use super::symbols::Symbols;
 use crate::descriptor::field_descriptor_proto::{Label, Type};
 use crate::descriptor::pool::{message_at, SymbolKind};
 use crate::descriptor::{
     DescriptorProto, EnumDescriptorProto, FieldDescriptorProto, FileDescriptorProto,
 };
-use crate::syntax::ast::{OptionValue, TextFieldName, TextValue};
+use crate::syntax::ast::{OptionDecl, OptionValue, TextFieldName, TextValue};
 
 /// Explicit settings that decide how a field is encoded, read from the
 /// option statements before they are interpreted.
@@ -30,17 +29,16 @@ pub struct Flags {
     pub message_set: bool,
 }
 
-/// Reads the encoding-relevant settings from an element's option statements.
-pub fn peek_flags<'a>(options: impl Iterator<Item = &'a PendingOption>) -> Flags {
-    let mut f = Flags::default();
-    for o in options {
-        let parts = &o.decl.name.parts;
+impl Flags {
+    /// Takes in the encoding-relevant setting of one option statement of
+    /// the element, if it has one (statements are noted in source order).
+    pub fn note(&mut self, decl: &OptionDecl) {
+        let f = self;
+        let parts = &decl.name.parts;
         if parts.iter().any(|p| p.is_extension) {
-            continue;
+            return;
         }
-        let names: Vec<std::borrow::Cow<'_, str>> = parts.iter().map(|p| p.name.as_str()).collect();
-        let names: Vec<&str> = names.iter().map(|n| &**n).collect();
-        let ident = match &o.decl.value {
+        let ident = match &decl.value {
             OptionValue::Ident {
                 ident,
                 negative: false,
@@ -48,16 +46,21 @@ pub fn peek_flags<'a>(options: impl Iterator<Item = &'a PendingOption>) -> Flags
             } => Some(ident.name.as_str()),
             _ => None,
         };
-        match (names.as_slice(), ident) {
-            (["packed"], Some(v)) => f.packed = Some(v == "true"),
-            (["retention"], Some(v)) => f.source_retention = v == "RETENTION_SOURCE",
-            (["message_set_wire_format"], Some(v)) => f.message_set = v == "true",
-            (["features", "repeated_field_encoding"], Some(v)) => {
+        let first = parts.first().map(|p| p.name.as_str());
+        let second = parts.get(1).map(|p| p.name.as_str());
+        let names = (first.as_deref(), second.as_deref(), parts.len());
+        match (names, ident) {
+            ((Some("packed"), _, 1), Some(v)) => f.packed = Some(v == "true"),
+            ((Some("retention"), _, 1), Some(v)) => f.source_retention = v == "RETENTION_SOURCE",
+            ((Some("message_set_wire_format"), _, 1), Some(v)) => f.message_set = v == "true",
+            ((Some("features"), Some("repeated_field_encoding"), 2), Some(v)) => {
                 f.repeated_packed = Some(v == "PACKED")
             }
-            (["features", "message_encoding"], Some(v)) => f.delimited = Some(v == "DELIMITED"),
-            (["features"], None) => {
-                if let OptionValue::Aggregate(a) = &o.decl.value {
+            ((Some("features"), Some("message_encoding"), 2), Some(v)) => {
+                f.delimited = Some(v == "DELIMITED")
+            }
+            ((Some("features"), _, 1), None) => {
+                if let OptionValue::Aggregate(a) = &decl.value {
                     for tf in &a.fields {
                         if let (TextFieldName::Ident(n), TextValue::Ident { ident, .. }) =
                             (&tf.name, &tf.value)
@@ -76,8 +79,11 @@ pub fn peek_flags<'a>(options: impl Iterator<Item = &'a PendingOption>) -> Flags
             _ => {}
         }
     }
-    f
 }
+
+/// Each element's flags, by descriptor path, for the elements of one file
+/// that have option statements.
+pub type FileFlags = FxHashMap<Vec<i32>, Flags>;
 
 /// The linked files of one compilation, indexed for option interpretation.
 pub struct SchemaData {
@@ -87,7 +93,7 @@ pub struct SchemaData {
     extensions: FxHashMap<String, FxHashMap<i32, (usize, Vec<i32>)>>,
     /// Per file: element path -> explicit flags of fields, messages and
     /// the file itself (looked up without allocating).
-    flags: Vec<FxHashMap<Vec<i32>, Flags>>,
+    flags: Vec<FileFlags>,
 }
 
 fn ext_key(extendee: &str) -> String {
@@ -98,9 +104,8 @@ impl SchemaData {
     pub fn new(
         files: Vec<FileDescriptorProto>,
         symbols: Symbols,
-        pending: &[&[PendingOption]],
+        flags: Vec<FileFlags>,
     ) -> SchemaData {
-        use rayon::prelude::*;
         let mut extensions: FxHashMap<String, FxHashMap<i32, (usize, Vec<i32>)>> =
             FxHashMap::default();
         for e in symbols.entries.values() {
@@ -116,19 +121,6 @@ impl SchemaData {
                 }
             }
         }
-        let flags = pending
-            .par_iter()
-            .map(|opts| {
-                let mut by_target: FxHashMap<&[i32], Vec<&PendingOption>> = FxHashMap::default();
-                for o in opts.iter() {
-                    by_target.entry(&o.target).or_default().push(o);
-                }
-                by_target
-                    .into_iter()
-                    .map(|(t, os)| (t.to_vec(), peek_flags(os.into_iter())))
-                    .collect()
-            })
-            .collect();
         SchemaData {
             files,
             symbols,
