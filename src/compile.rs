@@ -48,6 +48,12 @@ impl Compilation {
     pub fn descriptor_set(&self) -> Vec<u8> {
         encode_file_set(&self.files)
     }
+
+    /// The `FileDescriptorSet` bytes in pieces, one per file (see
+    /// [`crate::descriptor::encode_file_set_parts`]).
+    pub fn descriptor_set_parts(&self) -> Vec<Vec<u8>> {
+        crate::descriptor::encode_file_set_parts(&self.files)
+    }
 }
 
 /// Compiles `inputs` (paths or virtual names, as on protoc's command line).

@@ -12,7 +12,7 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand};
 use protoforge::compile::{compile_then_exit, CompileOptions};
 use protoforge::diagnostics::{render, ErrorFormat};
-use protoforge::output::write_atomic;
+use protoforge::output::write_atomic_chunks;
 
 #[derive(Parser)]
 #[command(
@@ -196,9 +196,9 @@ fn run_compile(args: CompileArgs, mut outputs: protoforge::plugin::Outputs) -> E
         }
     }
     if let Some(out) = &args.descriptor_set_out {
-        let bytes = result.descriptor_set();
+        let parts = result.descriptor_set_parts();
         protoforge::trace::phase("encode");
-        if let Err(e) = write_atomic(out, &bytes) {
+        if let Err(e) = write_atomic_chunks(out, &parts) {
             eprintln!("{}: {e}", out.display());
             return ExitCode::FAILURE;
         }

@@ -82,8 +82,14 @@ fn classify(path: &Path) -> Target {
 /// written (a read-only directory), the file is overwritten in place, as
 /// protoc would.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    write_atomic_chunks(path, &[bytes])
+}
+
+/// [`write_atomic`] for content in pieces, written one after the other
+/// (no joined copy of a large output is made).
+pub fn write_atomic_chunks<B: AsRef<[u8]>>(path: &Path, chunks: &[B]) -> io::Result<()> {
     let path = match classify(path) {
-        Target::Direct => return write_direct(path, bytes),
+        Target::Direct => return write_direct(path, chunks),
         Target::Replace(p) => p,
     };
     let dir = match path.parent() {
@@ -97,7 +103,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
     {
         Ok(t) => t,
         Err(e) if e.kind() == io::ErrorKind::PermissionDenied && path.is_file() => {
-            return write_direct(&path, bytes);
+            return write_direct(&path, chunks);
         }
         Err(e) => return Err(e),
     };
@@ -110,22 +116,31 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
             .map_or_else(|_| fs::Permissions::from_mode(0o644), |m| m.permissions());
         tmp.as_file().set_permissions(mode)?;
     }
-    tmp.write_all(bytes)?;
+    {
+        let mut w = io::BufWriter::new(tmp.as_file_mut());
+        for c in chunks {
+            w.write_all(c.as_ref())?;
+        }
+        w.flush()?;
+    }
     tmp.as_file().sync_all().ok();
     tmp.persist(&path).map_err(|e| e.error)?;
     Ok(())
 }
 
 /// Opens `path` for writing (truncating a regular file, as protoc does) and
-/// writes `bytes`.
-fn write_direct(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    let mut f = fs::OpenOptions::new()
+/// writes `chunks`.
+fn write_direct<B: AsRef<[u8]>>(path: &Path, chunks: &[B]) -> io::Result<()> {
+    let f = fs::OpenOptions::new()
         .write(true)
         .create(true)
         .truncate(true)
         .open(path)?;
-    f.write_all(bytes)?;
-    f.flush()
+    let mut w = io::BufWriter::new(f);
+    for c in chunks {
+        w.write_all(c.as_ref())?;
+    }
+    w.flush()
 }
 
 #[cfg(test)]
@@ -139,6 +154,18 @@ mod tests {
             .collect();
         v.sort();
         v
+    }
+
+    #[test]
+    fn chunks_are_written_in_order() {
+        let d = tempfile::tempdir().unwrap();
+        let p = d.path().join("out.pb");
+        fs::write(&p, b"old content").unwrap();
+        let chunks = [b"ab".to_vec(), Vec::new(), b"cde".to_vec()];
+        write_atomic_chunks(&p, &chunks).unwrap();
+        assert_eq!(fs::read(&p).unwrap(), b"abcde");
+        assert_eq!(names(d.path()), ["out.pb"]);
+        write_atomic_chunks(Path::new("/dev/null"), &chunks).unwrap();
     }
 
     #[test]

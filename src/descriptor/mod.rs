@@ -51,8 +51,19 @@ pub fn encode_to_vec<T: Encode>(m: &T) -> Vec<u8> {
 /// (no copy of the descriptors is made). Files are encoded in parallel,
 /// then joined in order.
 pub fn encode_file_set(files: &[FileDescriptorProto]) -> Vec<u8> {
+    let parts = encode_file_set_parts(files);
+    let mut out = Vec::with_capacity(parts.iter().map(Vec::len).sum());
+    for p in parts {
+        out.extend_from_slice(&p);
+    }
+    out
+}
+
+/// The bytes of [`encode_file_set`] in pieces, one per file, whose
+/// concatenation is the set: for writing out without joining them first.
+pub fn encode_file_set_parts(files: &[FileDescriptorProto]) -> Vec<Vec<u8>> {
     use rayon::prelude::*;
-    let parts: Vec<Vec<u8>> = files
+    files
         .par_iter()
         .map(|f| {
             let mut sizes = Vec::new();
@@ -64,12 +75,7 @@ pub fn encode_file_set(files: &[FileDescriptorProto]) -> Vec<u8> {
             f.write_sized(&mut buf, &sizes, &mut cursor);
             buf
         })
-        .collect();
-    let mut out = Vec::with_capacity(parts.iter().map(Vec::len).sum());
-    for p in parts {
-        out.extend_from_slice(&p);
-    }
-    out
+        .collect()
 }
 
 #[cfg(test)]
