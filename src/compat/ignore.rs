@@ -137,15 +137,16 @@ pub fn apply_comments(findings: Vec<Finding>, new: &Image) -> Vec<Finding> {
             };
             !info.location.iter().any(|l| {
                 let encloses =
-                    f.source_path.starts_with(&l.path) || l.path == [2] || l.path == [12];
+                    f.source_path.starts_with(&l.path) || l.path[..] == [2] || l.path[..] == [12];
                 encloses
-                    && l.leading_comments
-                        .iter()
-                        .chain(l.trailing_comments.iter())
+                    && l.leading_comments()
+                        .into_iter()
+                        .chain(l.trailing_comments())
                         .chain(
-                            l.leading_detached_comments
+                            l.leading_detached_comments()
                                 .iter()
-                                .filter(|_| l.path == [12]),
+                                .map(String::as_str)
+                                .filter(|_| l.path[..] == [12]),
                         )
                         .any(|c| comment_ignores(c, f.rule))
             })

@@ -924,7 +924,7 @@ impl Loc {
     pub fn new(file: usize, l: &Location) -> Loc {
         Loc {
             file,
-            path: l.path.clone(),
+            path: l.path.to_vec(),
             span: Span::from_location(l),
         }
     }

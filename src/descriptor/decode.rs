@@ -398,8 +398,8 @@ mod tests {
         // Location.path (packed) given unpacked
         let bytes = [0x08, 0x04, 0x08, 0x00, 0x12, 0x01, 0x07];
         let l: source_code_info::Location = decode(&bytes).unwrap();
-        assert_eq!(l.path, [4, 0]);
-        assert_eq!(l.span, [7]);
+        assert_eq!(l.path[..], [4, 0]);
+        assert_eq!(l.span[..], [7]);
         // re-encoded with the declared packing
         assert_eq!(
             encode_to_vec(&l),
@@ -569,8 +569,8 @@ mod tests {
             }],
             source_code_info: Some(SourceCodeInfo {
                 location: vec![source_code_info::Location {
-                    path: vec![4, 0, 2, 0],
-                    span: vec![1, 2, 3],
+                    path: [4, 0, 2, 0].as_slice().into(),
+                    span: [1, 2, 3].as_slice().into(),
                     ..Default::default()
                 }],
                 unknown: vec![],
@@ -621,9 +621,12 @@ mod tests {
                 }],
                 source_code_info: Some(SourceCodeInfo {
                     location: vec![source_code_info::Location {
-                        path: vec![4, 0],
-                        span: vec![1, 0, 12],
-                        leading_comments: Some(" hi\n".into()),
+                        path: [4, 0].as_slice().into(),
+                        span: [1, 0, 12].as_slice().into(),
+                        comments: Some(Box::new(source_code_info::LocationComments {
+                            leading: Some(" hi\n".into()),
+                            ..Default::default()
+                        })),
                         ..Default::default()
                     }],
                     unknown: vec![],

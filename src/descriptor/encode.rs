@@ -369,8 +369,8 @@ mod tests {
     #[test]
     fn packed_only_where_declared() {
         let loc = source_code_info::Location {
-            path: vec![4, 0],
-            span: vec![1, 2, 300],
+            path: [4, 0].as_slice().into(),
+            span: [1, 2, 300].as_slice().into(),
             ..Default::default()
         };
         assert_eq!(hex(&encode_to_vec(&loc)), "0a 02 04 00 12 04 01 02 ac 02");

@@ -806,16 +806,138 @@ message! {
 pub mod source_code_info {
     use super::*;
 
-    message! {
-        /// `google.protobuf.SourceCodeInfo.Location`.
-        Location {
-            /// Packed.
-            1 => path: Vec<i32> = packed_int32,
-            /// Packed; 3 or 4 elements.
-            2 => span: Vec<i32> = packed_int32,
-            3 => leading_comments: Option<String> = opt_string,
-            4 => trailing_comments: Option<String> = opt_string,
-            6 => leading_detached_comments: Vec<String> = rep_string,
+    /// A location's path: most have at most six elements, held inline.
+    pub type LocationPath = smallvec::SmallVec<[i32; 6]>;
+
+    /// A location's span: three or four elements, held inline.
+    pub type LocationSpan = smallvec::SmallVec<[i32; 4]>;
+
+    /// `google.protobuf.SourceCodeInfo.Location`.
+    ///
+    /// Written by hand rather than with `message!` to stay small: a large
+    /// schema has millions of locations, most without comments and with
+    /// short paths. Path and span are inline, and the three comment fields
+    /// share one box, there only when one of them is set.
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct Location {
+        /// Field 1, packed.
+        pub path: LocationPath,
+        /// Field 2, packed; 3 or 4 elements.
+        pub span: LocationSpan,
+        /// Fields 3, 4 and 6.
+        pub comments: Option<Box<LocationComments>>,
+        /// Raw bytes of fields this message does not know, in the order
+        /// met; written back verbatim after the known fields.
+        pub unknown: Vec<u8>,
+    }
+
+    /// The comment fields of a [`Location`].
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct LocationComments {
+        /// Field 3, `leading_comments`.
+        pub leading: Option<String>,
+        /// Field 4, `trailing_comments`.
+        pub trailing: Option<String>,
+        /// Field 6, `leading_detached_comments`.
+        pub detached: Vec<String>,
+    }
+
+    impl LocationComments {
+        fn is_empty(&self) -> bool {
+            self.leading.is_none() && self.trailing.is_none() && self.detached.is_empty()
+        }
+    }
+
+    impl Location {
+        /// Numbers of the known fields, in wire (= number) order.
+        pub const FIELD_NUMBERS: &'static [u32] = &[1, 2, 3, 4, 6];
+
+        pub fn leading_comments(&self) -> Option<&str> {
+            self.comments.as_ref()?.leading.as_deref()
+        }
+
+        pub fn trailing_comments(&self) -> Option<&str> {
+            self.comments.as_ref()?.trailing.as_deref()
+        }
+
+        pub fn leading_detached_comments(&self) -> &[String] {
+            self.comments.as_ref().map_or(&[], |c| &c.detached)
+        }
+
+        /// Sets the comment fields; no box is kept when all are empty.
+        pub fn set_comments(&mut self, c: LocationComments) {
+            self.comments = (!c.is_empty()).then(|| Box::new(c));
+        }
+    }
+
+    impl Encode for Location {
+        fn compute_sizes(&self, sizes: &mut Vec<usize>) -> usize {
+            let slot = begin_size(sizes);
+            let mut n = self.unknown.len();
+            n += ek::packed_int32::size(1, &self.path, sizes);
+            n += ek::packed_int32::size(2, &self.span, sizes);
+            if let Some(c) = &self.comments {
+                n += ek::opt_string::size(3, &c.leading, sizes);
+                n += ek::opt_string::size(4, &c.trailing, sizes);
+                n += ek::rep_string::size(6, &c.detached, sizes);
+            }
+            sizes[slot] = n;
+            n
+        }
+
+        fn write_sized(&self, buf: &mut Vec<u8>, sizes: &[usize], cursor: &mut usize) {
+            *cursor += 1;
+            ek::packed_int32::write(1, &self.path, buf, sizes, cursor);
+            ek::packed_int32::write(2, &self.span, buf, sizes, cursor);
+            if let Some(c) = &self.comments {
+                ek::opt_string::write(3, &c.leading, buf, sizes, cursor);
+                ek::opt_string::write(4, &c.trailing, buf, sizes, cursor);
+                ek::rep_string::write(6, &c.detached, buf, sizes, cursor);
+            }
+            buf.extend_from_slice(&self.unknown);
+        }
+    }
+
+    impl Decode for Location {
+        fn merge_field(
+            &mut self,
+            number: u32,
+            wt: WireType,
+            r: &mut Reader<'_>,
+            depth: u32,
+        ) -> Result<bool, DecodeError> {
+            let u = &mut self.unknown;
+            match number {
+                1 | 2 => {
+                    let mut v = Vec::new();
+                    let known = dk::packed_int32::merge(&mut v, u, number, wt, r, depth)?;
+                    if number == 1 {
+                        self.path.extend(v);
+                    } else {
+                        self.span.extend(v);
+                    }
+                    Ok(known)
+                }
+                3 | 4 | 6 => {
+                    let mut c = self.comments.take().map_or_else(Default::default, |b| *b);
+                    let known = match number {
+                        3 => dk::opt_string::merge(&mut c.leading, u, number, wt, r, depth),
+                        4 => dk::opt_string::merge(&mut c.trailing, u, number, wt, r, depth),
+                        _ => dk::rep_string::merge(&mut c.detached, u, number, wt, r, depth),
+                    };
+                    self.set_comments(c);
+                    known
+                }
+                _ => Ok(false),
+            }
+        }
+
+        fn unknown_fields(&self) -> &[u8] {
+            &self.unknown
+        }
+
+        fn unknown_fields_mut(&mut self) -> &mut Vec<u8> {
+            &mut self.unknown
         }
     }
 }

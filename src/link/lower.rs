@@ -1795,7 +1795,7 @@ mod tests {
                 (
                     o.target.clone(),
                     o.kind,
-                    o.location_index.map(|i| info.location[i].path.clone()),
+                    o.location_index.map(|i| info.location[i].path.to_vec()),
                 )
             })
             .collect();

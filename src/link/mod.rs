@@ -397,7 +397,7 @@ fn link_lowered(loaded: &Loaded, lowered: Vec<lower::Lowered>) -> Linked {
                     if let Some(info) = fd.source_code_info.as_mut() {
                         for (loc, path) in r.paths {
                             if let Some(l) = info.location.get_mut(loc) {
-                                l.path = path;
+                                l.path = path.into();
                             }
                         }
                     }

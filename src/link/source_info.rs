@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-use crate::descriptor::source_code_info::Location;
+use crate::descriptor::source_code_info::{Location, LocationComments, LocationPath, LocationSpan};
 use crate::descriptor::SourceCodeInfo;
 use crate::load::{Loaded, SourceFile};
 use crate::syntax::ast::{Comments, Span};
@@ -57,13 +57,13 @@ impl<'a> LineIndex<'a> {
 
     /// protoc's span encoding: `[line, col, end_col]` when the span starts
     /// and ends on one line, `[line, col, end_line, end_col]` otherwise.
-    pub fn span(&self, span: Span) -> Vec<i32> {
+    pub fn span(&self, span: Span) -> LocationSpan {
         let (l0, c0) = self.line_col(span.start as usize);
         let (l1, c1) = self.line_col(span.end.max(span.start) as usize);
         if l0 == l1 {
-            vec![l0, c0, c1]
+            LocationSpan::from_slice(&[l0, c0, c1])
         } else {
-            vec![l0, c0, l1, c1]
+            LocationSpan::from_slice(&[l0, c0, l1, c1])
         }
     }
 }
@@ -186,14 +186,16 @@ impl<'a> SourceInfoBuilder<'a> {
             return usize::MAX;
         }
         let mut loc = Location {
-            path: path.to_vec(),
+            path: LocationPath::from_slice(path),
             span: self.index().span(span),
             ..Default::default()
         };
         if let Some(c) = comments {
-            loc.leading_comments = c.leading.clone();
-            loc.trailing_comments = c.trailing.clone();
-            loc.leading_detached_comments = c.detached.clone();
+            loc.set_comments(LocationComments {
+                leading: c.leading.clone(),
+                trailing: c.trailing.clone(),
+                detached: c.detached.clone(),
+            });
         }
         self.locations.push(loc);
         self.locations.len() - 1
@@ -210,12 +212,12 @@ impl<'a> SourceInfoBuilder<'a> {
         }
         let (l, c) = self.index().line_col(at.start as usize);
         let span = match (end_at_origin, l) {
-            (true, 0) => vec![0, c, 0],
-            (true, _) => vec![l, c, 0, 0],
+            (true, 0) => LocationSpan::from_slice(&[0, c, 0]),
+            (true, _) => LocationSpan::from_slice(&[l, c, 0, 0]),
             (false, _) => self.index().span(at),
         };
         self.locations.push(Location {
-            path: path.to_vec(),
+            path: LocationPath::from_slice(path),
             span,
             ..Default::default()
         });
@@ -250,8 +252,8 @@ mod tests {
     #[test]
     fn spans_use_three_numbers_on_one_line() {
         let idx = LineIndex::new("ab\ncd\n");
-        assert_eq!(idx.span(Span::new(0, 2)), vec![0, 0, 2]);
-        assert_eq!(idx.span(Span::new(1, 5)), vec![0, 1, 1, 2]);
+        assert_eq!(idx.span(Span::new(0, 2))[..], [0, 0, 2]);
+        assert_eq!(idx.span(Span::new(1, 5))[..], [0, 1, 1, 2]);
     }
 
     #[test]

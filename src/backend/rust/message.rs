@@ -132,10 +132,7 @@ impl<'c, 'a> FileGen<'c, 'a> {
         let Some(loc) = self.locations.get(path) else {
             return TokenStream::new();
         };
-        let lines = comments::doc_lines(
-            loc.leading_comments.as_deref(),
-            loc.trailing_comments.as_deref(),
-        );
+        let lines = comments::doc_lines(loc.leading_comments(), loc.trailing_comments());
         quote! { #( #[doc = #lines] )* }
     }
 

@@ -123,7 +123,7 @@ impl<'c, 'a> ServiceGen<'c, 'a> {
         let Some(loc) = self.locations.get(path) else {
             return TokenStream::new();
         };
-        let lines = comments::doc_lines(loc.leading_comments.as_deref(), None);
+        let lines = comments::doc_lines(loc.leading_comments(), None);
         quote! { #( #[doc = #lines] )* }
     }
 
