@@ -116,13 +116,7 @@ pub fn write_atomic_chunks<B: AsRef<[u8]>>(path: &Path, chunks: &[B]) -> io::Res
             .map_or_else(|_| fs::Permissions::from_mode(0o644), |m| m.permissions());
         tmp.as_file().set_permissions(mode)?;
     }
-    {
-        let mut w = io::BufWriter::new(tmp.as_file_mut());
-        for c in chunks {
-            w.write_all(c.as_ref())?;
-        }
-        w.flush()?;
-    }
+    write_chunks(tmp.as_file_mut(), chunks)?;
     tmp.as_file().sync_all().ok();
     tmp.persist(&path).map_err(|e| e.error)?;
     Ok(())
@@ -136,7 +130,12 @@ fn write_direct<B: AsRef<[u8]>>(path: &Path, chunks: &[B]) -> io::Result<()> {
         .create(true)
         .truncate(true)
         .open(path)?;
-    let mut w = io::BufWriter::new(f);
+    write_chunks(f, chunks)
+}
+
+/// Writes `chunks` in order to `to`, through one buffer.
+fn write_chunks<B: AsRef<[u8]>>(to: impl Write, chunks: &[B]) -> io::Result<()> {
+    let mut w = io::BufWriter::new(to);
     for c in chunks {
         w.write_all(c.as_ref())?;
     }

@@ -919,13 +919,15 @@ pub mod source_code_info {
                     Ok(known)
                 }
                 3 | 4 | 6 => {
-                    let mut c = self.comments.take().map_or_else(Default::default, |b| *b);
+                    let c = self.comments.get_or_insert_with(Box::default);
                     let known = match number {
                         3 => dk::opt_string::merge(&mut c.leading, u, number, wt, r, depth),
                         4 => dk::opt_string::merge(&mut c.trailing, u, number, wt, r, depth),
                         _ => dk::rep_string::merge(&mut c.detached, u, number, wt, r, depth),
                     };
-                    self.set_comments(c);
+                    if c.is_empty() {
+                        self.comments = None;
+                    }
                     known
                 }
                 _ => Ok(false),

@@ -878,6 +878,7 @@ impl<'a> Lowerer<'a> {
         fd.number = Some(self.unsigned_number(&f.number, "Expected field number."));
 
         // Options, default value and json_name.
+        let mut recorded: Vec<&'a OptionDecl> = Vec::new();
         if let Some(opts) = &f.options {
             self.info.add_sub(fp, &[8], opts.span);
             let mut count = 0;
@@ -901,6 +902,7 @@ impl<'a> Lowerer<'a> {
                 } else {
                     fd.options.get_or_insert_with(Box::default);
                     self.option(fp, OptionsKind::Field, count, d);
+                    recorded.push(d);
                     count += 1;
                 }
             }
@@ -948,12 +950,7 @@ impl<'a> Lowerer<'a> {
             });
             // protoc copies the map field's `features` (and, for string
             // keys/values, `enforce_utf8`) options to the key and value.
-            // (The field's own options, as recorded above.)
-            let copies =
-                f.options.iter().flat_map(|o| &o.options).filter(|d| {
-                    !is_simple_option(d, "default") && !is_simple_option(d, "json_name")
-                });
-            for d in copies {
+            for d in recorded {
                 let Some(first) = d.name.parts.first() else {
                     continue;
                 };
