@@ -268,9 +268,9 @@ pub(crate) fn resolve_at(cx: &Cx<'_>, file: usize, path: &[i32]) -> [i32; CORE] 
 
 /// The resolved features of an enum of the compilation, by full name.
 pub(crate) fn enum_features(cx: &Cx<'_>, name: &str) -> Option<[i32; CORE]> {
-    let e = cx.linked.schema.symbols.entries.get(name)?;
+    let e = cx.linked.schema.symbols.get(name)?;
     if e.kind != crate::descriptor::pool::SymbolKind::Enum {
         return None;
     }
-    Some(resolve_at(cx, e.file, &e.path))
+    Some(resolve_at(cx, e.file, e.path))
 }

@@ -38,7 +38,7 @@ impl Lookups<'_, '_> {
     /// whether the symbol may be used from this file.
     fn find(&mut self, name: &str) -> Option<(SymbolKind, bool)> {
         let syms = &self.cx.linked.schema.symbols;
-        let e = syms.entries.get(name)?;
+        let e = syms.get(name)?;
         let me = self.cx.file;
         let deps = &syms.visible_for_options[me];
         if e.kind != SymbolKind::Package && (e.file == me || deps.contains(&e.file)) {

@@ -130,14 +130,14 @@ impl Shared {
             order_pos[f] = k;
         }
         let mut found: Vec<(&str, i32, usize, &[i32], &str)> = Vec::new();
-        for (name, e) in &linked.schema.symbols.entries {
+        for (name, e) in linked.schema.symbols.iter() {
             if e.kind != crate::descriptor::pool::SymbolKind::Extension {
                 continue;
             }
             let Some(f) = linked
                 .files()
                 .get(e.file)
-                .and_then(|fd| crate::descriptor::pool::field_at(fd, &e.path))
+                .and_then(|fd| crate::descriptor::pool::field_at(fd, e.path))
             else {
                 continue;
             };
@@ -146,7 +146,7 @@ impl Shared {
                     x.trim_start_matches('.'),
                     f.number.unwrap_or(0),
                     e.file,
-                    &e.path,
+                    e.path,
                     name,
                 ));
             }

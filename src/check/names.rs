@@ -20,7 +20,7 @@ use super::{features, Cx};
 /// up only then).
 pub(crate) fn check_visible(cx: &mut Cx<'_>, name: &str, at: impl FnOnce(&Cx<'_>) -> Range<usize>) {
     let name = name.trim_start_matches('.');
-    let Some(e) = cx.linked.schema.symbols.entries.get(name) else {
+    let Some(e) = cx.linked.schema.symbols.get(name) else {
         return;
     };
     if e.file == cx.file || !matches!(e.kind, SymbolKind::Message | SymbolKind::Enum) {
@@ -28,8 +28,8 @@ pub(crate) fn check_visible(cx: &mut Cx<'_>, name: &str, at: impl FnOnce(&Cx<'_>
     }
     let ofd = &cx.linked.files()[e.file];
     let explicit = match e.kind {
-        SymbolKind::Message => message_at(ofd, &e.path).and_then(|m| m.visibility),
-        _ => enum_at(ofd, &e.path).and_then(|x| x.visibility),
+        SymbolKind::Message => message_at(ofd, e.path).and_then(|m| m.visibility),
+        _ => enum_at(ofd, e.path).and_then(|x| x.visibility),
     };
     // The file-level default that applied, when no explicit marking did.
     let default = match explicit {
@@ -68,7 +68,7 @@ pub(crate) fn check_visible(cx: &mut Cx<'_>, name: &str, at: impl FnOnce(&Cx<'_>
         .linked
         .spans
         .file(cx.loaded, e.file)
-        .get(&[&e.path[..], &[1]].concat())
+        .get(&[e.path, &[1]].concat())
         .map(|s| s.range());
     let at = at(cx);
     let mut d = cx.diag(

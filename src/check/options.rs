@@ -69,10 +69,7 @@ fn lookup<'a>(cx: &Cx<'a>, message: &str, number: i32) -> Option<Found<'a>> {
         if f.r#type != Some(Type::TYPE_ENUM) {
             return None;
         }
-        let e = own
-            .symbols
-            .entries
-            .get(f.type_name().trim_start_matches('.'))?;
+        let e = own.symbols.get(f.type_name().trim_start_matches('.'))?;
         Some(e.file)
     };
     if let Some((file, _, m)) = own.message(message) {

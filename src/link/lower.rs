@@ -29,6 +29,8 @@
 
 use std::collections::HashSet;
 
+use smallvec::SmallVec;
+
 use super::refs::TypeRefs;
 use super::schema::{FileFlags, Flags};
 use super::source_info::{SourceInfoBuilder, SpanMap};
@@ -79,26 +81,102 @@ impl OptionsKind {
 pub struct PendingOption {
     /// Descriptor path of the element that owns the options: `[]` for the
     /// file, `[4, 0]` for message 0, `[4, 0, 2, 1]` for its field 1, …
-    pub target: Vec<i32>,
+    pub target: SmallVec<[i32; 6]>,
     pub kind: OptionsKind,
-    /// The statement, copied out of the syntax tree (without its comments,
-    /// which lowering has already recorded) so that the tree can be freed
-    /// before options are interpreted.
-    pub decl: OptionDecl,
+    /// The name as written, without spaces or comments: parts joined by
+    /// dots, extension parts in parentheses (`(google.api.http).get`).
+    pub name: Box<str>,
+    pub name_span: Span,
+    /// The value. An aggregate keeps only its span: its text is parsed
+    /// again when the option is interpreted, so that no text-format tree
+    /// waits in memory for the whole compilation.
+    pub value: OptionValue,
     /// Index into `proto.source_code_info.location` of the location recorded
     /// for this option (path `[..target, options field, 999, i]`). `None` for
     /// options protoc copies without a location (a map field's `features` and
     /// `enforce_utf8`, copied to the entry's key and value fields).
-    pub location_index: Option<usize>,
+    pub location_index: Option<u32>,
 }
 
-/// A copy of an option statement without its comments.
-fn copy_decl(decl: &OptionDecl) -> OptionDecl {
-    OptionDecl {
-        name: decl.name.clone(),
-        value: decl.value.clone(),
-        span: decl.span,
-        comments: Default::default(),
+impl PendingOption {
+    /// A compact copy of an option statement, taken before the syntax tree
+    /// is freed.
+    fn new(
+        target: &[i32],
+        kind: OptionsKind,
+        decl: &OptionDecl,
+        location_index: Option<usize>,
+    ) -> PendingOption {
+        let mut name = String::new();
+        for (i, p) in decl.name.parts.iter().enumerate() {
+            if i > 0 {
+                name.push('.');
+            }
+            if p.is_extension {
+                name.push('(');
+                name.push_str(&p.name.as_str());
+                name.push(')');
+            } else {
+                name.push_str(&p.name.as_str());
+            }
+        }
+        let value = match &decl.value {
+            OptionValue::Aggregate(a) => OptionValue::Aggregate(ast::Aggregate {
+                span: a.span,
+                fields: Vec::new(),
+                errors: Vec::new(),
+            }),
+            v => v.clone(),
+        };
+        PendingOption {
+            target: SmallVec::from_slice(target),
+            kind,
+            name: name.into_boxed_str(),
+            name_span: decl.name.span,
+            value,
+            location_index: location_index.map(|i| i as u32),
+        }
+    }
+
+    /// The parts of the name: each part's (dotted) name and whether it is
+    /// an extension, `(…)`.
+    pub fn name_parts(&self) -> impl Iterator<Item = (&str, bool)> + '_ {
+        let mut rest = &*self.name;
+        std::iter::from_fn(move || {
+            if rest.is_empty() {
+                return None;
+            }
+            let len = part_len(rest);
+            let part = &rest[..len];
+            rest = &rest[len..];
+            rest = rest.strip_prefix('.').unwrap_or(rest);
+            match part.strip_prefix('(') {
+                Some(inner) => Some((inner.strip_suffix(')').unwrap_or(inner), true)),
+                None => Some((part, false)),
+            }
+        })
+    }
+
+    /// The first `n` parts of the name as written.
+    pub fn name_upto(&self, n: usize) -> &str {
+        let mut end = 0;
+        for i in 0..n {
+            if i > 0 && self.name[end..].starts_with('.') {
+                end += 1;
+            }
+            end += part_len(&self.name[end..]);
+        }
+        &self.name[..end]
+    }
+}
+
+/// The length of the first part of a joined option name: up to the next
+/// dot, or the whole `(…)` of an extension.
+fn part_len(name: &str) -> usize {
+    if name.starts_with('(') {
+        name.find(')').map_or(name.len(), |c| c + 1)
+    } else {
+        name.find('.').unwrap_or(name.len())
     }
 }
 
@@ -268,12 +346,8 @@ impl<'a> Lowerer<'a> {
         let comments = (!decl.comments.is_empty()).then_some(&decl.comments);
         let loc = self.info.add_with(&p, decl.span, comments);
         self.note_flags(target, decl);
-        self.options.push(PendingOption {
-            target: target.to_vec(),
-            kind,
-            decl: copy_decl(decl),
-            location_index: Some(loc),
-        });
+        self.options
+            .push(PendingOption::new(target, kind, decl, Some(loc)));
     }
 
     fn note_flags(&mut self, target: &[i32], decl: &OptionDecl) {
@@ -963,12 +1037,8 @@ impl<'a> Lowerer<'a> {
                         x.options.get_or_insert_with(Box::default);
                         let target = path(&ep, &[2, i as i32]);
                         self.note_flags(&target, d);
-                        self.options.push(PendingOption {
-                            target,
-                            kind: OptionsKind::Field,
-                            decl: copy_decl(d),
-                            location_index: None,
-                        });
+                        self.options
+                            .push(PendingOption::new(&target, OptionsKind::Field, d, None));
                     }
                 }
             }
@@ -1780,6 +1850,55 @@ mod tests {
     }
 
     #[test]
+    fn pending_option_names_keep_their_parts() {
+        let text = "syntax = \"proto2\";\nmessage M {\n  option (a.b).c.(.d.e) = 1;\n  option ( x ) . y = { z: 1 };\n  optional int32 f = 1 [deprecated = true];\n}\n";
+        let file = source("t.proto", text);
+        let lowered = lower(&file);
+        type Summary = (String, Vec<(String, bool)>, Vec<String>);
+        let got: Vec<Summary> = lowered
+            .options
+            .iter()
+            .map(|o| {
+                let parts: Vec<(String, bool)> = o
+                    .name_parts()
+                    .map(|(p, ext)| (p.to_string(), ext))
+                    .collect();
+                let upto = (0..=parts.len())
+                    .map(|n| o.name_upto(n).to_string())
+                    .collect();
+                (o.name.to_string(), parts, upto)
+            })
+            .collect();
+        let s = |x: &str| x.to_string();
+        assert_eq!(
+            got,
+            vec![
+                (
+                    s("(a.b).c.(.d.e)"),
+                    vec![(s("a.b"), true), (s("c"), false), (s(".d.e"), true)],
+                    vec![s(""), s("(a.b)"), s("(a.b).c"), s("(a.b).c.(.d.e)")],
+                ),
+                (
+                    s("(x).y"),
+                    vec![(s("x"), true), (s("y"), false)],
+                    vec![s(""), s("(x)"), s("(x).y")],
+                ),
+                (
+                    s("deprecated"),
+                    vec![(s("deprecated"), false)],
+                    vec![s(""), s("deprecated")],
+                ),
+            ]
+        );
+        // The aggregate keeps its span (braces included) and no parsed fields.
+        let ast::OptionValue::Aggregate(a) = &lowered.options[1].value else {
+            panic!("an aggregate: {:?}", lowered.options[1].value);
+        };
+        assert_eq!(&text[a.span.range()], "{ z: 1 }");
+        assert!(a.fields.is_empty());
+    }
+
+    #[test]
     fn pending_options_point_at_their_locations() {
         let text = "syntax = \"proto3\";\noption java_package = \"x\";\nmessage M {\n  map<string, int32> m = 1 [features.x = 1, deprecated = true];\n}\n";
         let file = source("t.proto", text);
@@ -1790,9 +1909,10 @@ mod tests {
             .iter()
             .map(|o| {
                 (
-                    o.target.clone(),
+                    o.target.to_vec(),
                     o.kind,
-                    o.location_index.map(|i| info.location[i].path.to_vec()),
+                    o.location_index
+                        .map(|i| info.location[i as usize].path.to_vec()),
                 )
             })
             .collect();
@@ -1928,7 +2048,7 @@ mod tests {
             let locs: HashMap<usize, usize> = lowered
                 .options
                 .iter()
-                .filter_map(|o| Some((o.location_index?, o.target.len() + 1)))
+                .filter_map(|o| Some((o.location_index? as usize, o.target.len() + 1)))
                 .collect();
             let want = mask(golden, &locs);
             let got = mask(lowered.proto, &locs);

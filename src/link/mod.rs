@@ -140,7 +140,7 @@ fn duplicate_diagnostics(
     files: &[FileDescriptorProto],
 ) -> Vec<Diagnostic> {
     use crate::descriptor::pool::{message_at, SymbolKind};
-    let name_span = |e: &symbols::Entry| {
+    let name_span = |e: &symbols::Site| {
         let s = spans.file(loaded, e.file);
         s.get(&[&e.path[..], &[1]].concat())
             .or_else(|| s.get(&e.path))
@@ -149,7 +149,7 @@ fn duplicate_diagnostics(
     let span = name_span(&d.second);
     // A map's entry message has no place in the source: protoc names only
     // the file, then blames the map's message.
-    let is_map_entry = |e: &symbols::Entry| {
+    let is_map_entry = |e: &symbols::Site| {
         e.kind == SymbolKind::Message
             && message_at(&files[e.file], &e.path)
                 .and_then(|m| m.options.as_ref())
@@ -365,7 +365,7 @@ fn link_lowered(loaded: &Loaded, lowered: Vec<lower::Lowered>) -> Linked {
                         Some(&g) => groups[g].2.push(o),
                         None => {
                             group_of.insert((&o.target, o.kind), groups.len());
-                            groups.push((o.target.clone(), o.kind, vec![o]));
+                            groups.push((o.target.to_vec(), o.kind, vec![o]));
                         }
                     }
                 }

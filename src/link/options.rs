@@ -16,9 +16,7 @@ use crate::descriptor::pool::SymbolKind;
 use crate::descriptor::wire::{put_tag, put_varint, WireType};
 use crate::descriptor::FieldDescriptorProto;
 use crate::diagnostics::Diagnostic;
-use crate::syntax::ast::{
-    IntLit, OptionDecl, OptionValue, Span, TextField, TextFieldName, TextValue,
-};
+use crate::syntax::ast::{IntLit, OptionValue, Span, TextField, TextFieldName, TextValue};
 
 /// The full name of the options message for each kind.
 pub fn options_message(kind: OptionsKind) -> &'static str {
@@ -60,21 +58,6 @@ pub struct Interpreter<'a> {
     /// The file's source text (literal spans index into it).
     pub text: &'a str,
     pub diags: Vec<Diagnostic>,
-}
-
-fn name_as_written(decl: &OptionDecl) -> String {
-    decl.name
-        .parts
-        .iter()
-        .map(|p| {
-            if p.is_extension {
-                format!("({})", p.name.text())
-            } else {
-                p.name.text()
-            }
-        })
-        .collect::<Vec<_>>()
-        .join(".")
 }
 
 fn put_len(out: &mut Vec<u8>, number: i32, body: &[u8]) {
@@ -123,16 +106,16 @@ impl<'a> Interpreter<'a> {
     fn extension_field(&self, name: &str, scope: &str, message: &str) -> Result<Step<'a>, ()> {
         let own = self.schema.own;
         let full = super::resolve::lookup_any(&own.symbols, self.file, name, scope).ok_or(())?;
-        let e = own.symbols.entries.get(&full).ok_or(())?;
+        let e = own.symbols.get(&full).ok_or(())?;
         if e.kind != SymbolKind::Extension {
             return Err(());
         }
-        let f = crate::descriptor::pool::field_at(&own.files[e.file], &e.path).ok_or(())?;
+        let f = crate::descriptor::pool::field_at(&own.files[e.file], e.path).ok_or(())?;
         let extendee = f.extendee.as_deref().unwrap_or("");
         if extendee.strip_prefix('.').unwrap_or(extendee) != message {
             return Err(());
         }
-        Ok(self.step(full.clone(), f, own, e.file, &e.path.clone()))
+        Ok(self.step(full.clone(), f, own, e.file, e.path))
     }
 
     /// Interprets the statements of one element. Stops at the first error,
@@ -149,30 +132,29 @@ impl<'a> Interpreter<'a> {
         let mut repeated_counts: rustc_hash::FxHashMap<Vec<i32>, i32> = Default::default();
         let base = options_message(kind);
         for o in opts {
-            let decl = &o.decl;
             // Resolve the name, part by part.
             let mut steps: Vec<Step<'a>> = Vec::new();
             let mut message = base.to_string();
             let mut failed = false;
-            for (i, part) in decl.name.parts.iter().enumerate() {
+            for (i, (part, is_extension)) in o.name_parts().enumerate() {
                 if i > 0 {
                     let prev = steps.last().expect("a previous step");
                     if !matches!(
                         prev.field.r#type,
                         Some(Type::TYPE_MESSAGE | Type::TYPE_GROUP)
                     ) {
-                        let upto = written_upto(decl, i);
+                        let upto = o.name_upto(i);
                         self.error(
-                            decl.name.span,
+                            o.name_span,
                             format!("Option \"{upto}\" is an atomic type, not a message."),
                         );
                         failed = true;
                         break;
                     }
                     if prev.field.label == Some(Label::LABEL_REPEATED) {
-                        let upto = written_upto(decl, i);
+                        let upto = o.name_upto(i);
                         self.error(
-                            decl.name.span,
+                            o.name_span,
                             format!(
                                 "Option field \"{upto}\" is a repeated message. Repeated message options must be \
                                  initialized using an aggregate value."
@@ -184,21 +166,20 @@ impl<'a> Interpreter<'a> {
                     let t = prev.field.type_name.as_deref().unwrap_or("");
                     message = t.strip_prefix('.').unwrap_or(t).to_string();
                 }
-                let found = if part.is_extension {
-                    self.extension_field(&part.name.as_str(), scope, &message)
-                        .ok()
+                let found = if is_extension {
+                    self.extension_field(part, scope, &message).ok()
                 } else {
-                    self.regular_field(&message, &part.name.as_str())
+                    self.regular_field(&message, part)
                 };
                 match found {
                     Some(s) => steps.push(s),
                     None => {
                         self.error(
-                            decl.name.span,
+                            o.name_span,
                             format!(
                                 "Option \"{}\" unknown. Ensure that your proto definition file imports the proto which \
                                  defines the option (i.e. via import option after edition 2024).",
-                                written_upto(decl, i + 1)
+                                o.name_upto(i + 1)
                             ),
                         );
                         failed = true;
@@ -219,9 +200,9 @@ impl<'a> Interpreter<'a> {
                     !rep && p[..n] == numbers[..n]
                 });
                 if clash {
-                    let written = name_as_written(decl);
+                    let written = &o.name;
                     self.error(
-                        decl.name.span,
+                        o.name_span,
                         format!("Option \"{written}\" was already set."),
                     );
                     break;
@@ -229,7 +210,7 @@ impl<'a> Interpreter<'a> {
             }
             set_paths.push((numbers.clone(), repeated));
             // The value.
-            let Some(value) = self.value(last, &decl.value, scope) else {
+            let Some(value) = self.value(last, &o.value, scope) else {
                 break;
             };
             // Nest the record from the innermost step outwards.
@@ -256,7 +237,7 @@ impl<'a> Interpreter<'a> {
                     path.push(*c);
                     *c += 1;
                 }
-                out.paths.push((loc, path));
+                out.paths.push((loc as usize, path));
             }
         }
         out
@@ -286,7 +267,22 @@ impl<'a> Interpreter<'a> {
                 let t = f.type_name.as_deref().unwrap_or("");
                 let t = t.strip_prefix('.').unwrap_or(t).to_string();
                 let mut m = DynMessage::default();
-                if let Err(msg) = self.text_message(&mut m, &t, &a.fields, scope) {
+                // Pending options keep only the aggregate's span: parse its
+                // text now.
+                let inner = Span::new(
+                    a.span.start as usize + 1,
+                    (a.span.end as usize).saturating_sub(1),
+                );
+                let (fields, errors) = crate::syntax::text_format::parse(self.text, inner);
+                // The fields before a syntax error come first in the text:
+                // their own errors are the ones protoc meets first.
+                let result = self
+                    .text_message(&mut m, &t, &fields, scope)
+                    .and_then(|()| match errors.into_iter().next() {
+                        Some((_, msg)) => Err(msg),
+                        None => Ok(()),
+                    });
+                if let Err(msg) = result {
                     let short = f.name();
                     self.error(
                         span,
@@ -755,18 +751,4 @@ fn text_of(v: &TextValue) -> String {
         TextValue::Message { .. } => "{".into(),
         TextValue::List { .. } => "[".into(),
     }
-}
-
-fn written_upto(decl: &OptionDecl, n: usize) -> String {
-    decl.name.parts[..n]
-        .iter()
-        .map(|p| {
-            if p.is_extension {
-                format!("({})", p.name.text())
-            } else {
-                p.name.text()
-            }
-        })
-        .collect::<Vec<_>>()
-        .join(".")
 }

@@ -25,7 +25,7 @@ enum Want {
 
 /// A successful lookup, or why it failed.
 enum Lookup<'a> {
-    Found(String, &'a Entry),
+    Found(String, Entry<'a>),
     /// Not found. `hidden` is the last name that exists but is not visible
     /// from this file (and its file); `innermost` the full name a dotted
     /// reference was bound to in an inner scope.

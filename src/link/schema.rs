@@ -108,15 +108,15 @@ impl SchemaData {
     ) -> SchemaData {
         let mut extensions: FxHashMap<String, FxHashMap<i32, (usize, Vec<i32>)>> =
             FxHashMap::default();
-        for e in symbols.entries.values() {
+        for (_, e) in symbols.iter() {
             if e.kind == SymbolKind::Extension {
-                if let Some(f) = crate::descriptor::pool::field_at(&files[e.file], &e.path) {
+                if let Some(f) = crate::descriptor::pool::field_at(&files[e.file], e.path) {
                     if let (Some(x), Some(n)) = (&f.extendee, f.number) {
                         extensions
                             .entry(ext_key(x))
                             .or_default()
                             .entry(n)
-                            .or_insert((e.file, e.path.clone()));
+                            .or_insert((e.file, e.path.to_vec()));
                     }
                 }
             }
@@ -131,20 +131,20 @@ impl SchemaData {
 
     /// A message by full name: (file, path, descriptor).
     pub fn message(&self, name: &str) -> Option<(usize, &[i32], &DescriptorProto)> {
-        let e = self.symbols.entries.get(name)?;
+        let e = self.symbols.get(name)?;
         if e.kind != SymbolKind::Message {
             return None;
         }
-        let m = message_at(&self.files[e.file], &e.path)?;
-        Some((e.file, &e.path, m))
+        let m = message_at(&self.files[e.file], e.path)?;
+        Some((e.file, e.path, m))
     }
 
     pub fn enum_type(&self, name: &str) -> Option<&EnumDescriptorProto> {
-        let e = self.symbols.entries.get(name)?;
+        let e = self.symbols.get(name)?;
         if e.kind != SymbolKind::Enum {
             return None;
         }
-        crate::descriptor::pool::enum_at(&self.files[e.file], &e.path)
+        crate::descriptor::pool::enum_at(&self.files[e.file], e.path)
     }
 
     /// An extension of `extendee` by number.

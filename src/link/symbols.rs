@@ -1,21 +1,30 @@
 //! The symbol table of a whole compilation: every full name, what it is,
 //! which file defines it, and which files each file may see.
+//!
+//! The table is compact: each file's names are written one after another
+//! into one string and its descriptor paths into one `Vec<i32>`, and the
+//! hash table holds only (file, item) index pairs, hashed by name. For
+//! googleapis (about 310,000 names) that is a few allocations per file
+//! instead of three per name.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
+use std::hash::BuildHasher;
+
+use hashbrown::HashTable;
 
 use crate::descriptor::pool::SymbolKind;
 use crate::descriptor::{DescriptorProto, EnumDescriptorProto, FileDescriptorProto};
 
-/// One defined name.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Entry {
+/// One defined name, borrowed from the table.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Entry<'a> {
     pub kind: SymbolKind,
     pub file: usize,
     /// Descriptor path inside the file (source-info paths); empty for packages.
-    pub path: Vec<i32>,
+    pub path: &'a [i32],
 }
 
-impl Entry {
+impl Entry<'_> {
     /// protoc's "aggregate": something whose name can start a longer name.
     pub fn is_aggregate(&self) -> bool {
         matches!(
@@ -26,30 +35,90 @@ impl Entry {
     pub fn is_type(&self) -> bool {
         matches!(self.kind, SymbolKind::Message | SymbolKind::Enum)
     }
+
+    fn to_site(self) -> Site {
+        Site {
+            kind: self.kind,
+            file: self.file,
+            path: self.path.to_vec(),
+        }
+    }
+}
+
+/// An owned copy of an [`Entry`] (kept for duplicate definitions).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Site {
+    pub kind: SymbolKind,
+    pub file: usize,
+    pub path: Vec<i32>,
+}
+
+impl Site {
+    pub fn entry(&self) -> Entry<'_> {
+        Entry {
+            kind: self.kind,
+            file: self.file,
+            path: &self.path,
+        }
+    }
 }
 
 /// A name defined twice.
 #[derive(Clone, Debug)]
 pub struct Duplicate {
     pub name: String,
-    pub first: Entry,
-    pub second: Entry,
+    pub first: Site,
+    pub second: Site,
     /// For an enum value defined twice: the (short) name of its enum.
     pub enum_name: Option<String>,
 }
 
-/// Full name to definition, hashed with a fast non-cryptographic hash
-/// (names come from the schema, not from an adversary choosing collisions
-/// against a service).
-pub type SymbolMap = HashMap<String, Entry, rustc_hash::FxBuildHasher>;
-
 /// A set of file indices.
 pub type FileSet = HashSet<usize, rustc_hash::FxBuildHasher>;
+
+/// One name a file defines: ranges into its file's name text and path list.
+#[derive(Clone, Copy, Debug)]
+struct Item {
+    name: (u32, u32),
+    path: (u32, u32),
+    kind: SymbolKind,
+    /// Whether the table holds this item (false for a later duplicate or a
+    /// package another file already declared).
+    in_table: bool,
+    /// For an enum value: the index of its enum's item; `u32::MAX` otherwise.
+    enum_item: u32,
+}
+
+/// The names one file defines, in protoc's order.
+#[derive(Debug, Default)]
+struct FileNames {
+    text: String,
+    paths: Vec<i32>,
+    items: Vec<Item>,
+}
+
+impl FileNames {
+    fn name(&self, item: u32) -> &str {
+        let (s, e) = self.items[item as usize].name;
+        &self.text[s as usize..e as usize]
+    }
+
+    fn entry(&self, file: usize, item: u32) -> Entry<'_> {
+        let it = &self.items[item as usize];
+        Entry {
+            kind: it.kind,
+            file,
+            path: &self.paths[it.path.0 as usize..it.path.1 as usize],
+        }
+    }
+}
 
 /// All names of a compilation.
 #[derive(Debug, Default)]
 pub struct Symbols {
-    pub entries: SymbolMap,
+    names: Vec<FileNames>,
+    /// (file, item) of each name, hashed by the name.
+    table: HashTable<(u32, u32)>,
     pub packages: Vec<String>,
     /// For each file: itself, its direct imports and whatever they re-export
     /// through `import public`.
@@ -60,92 +129,124 @@ pub struct Symbols {
     pub duplicates: Vec<Duplicate>,
 }
 
-fn join(scope: &str, name: &str) -> String {
-    crate::descriptor::join_name(scope, name)
+fn hash(name: &str) -> u64 {
+    rustc_hash::FxBuildHasher.hash_one(name)
 }
-
-/// One name a file defines, as collected before the table is merged; for
-/// an enum value, the short name of its enum.
-type Defined = (String, Entry, Option<String>);
 
 /// Collects the names one file defines, in protoc's order.
 struct Collector {
-    file: usize,
-    out: Vec<Defined>,
+    out: FileNames,
+    /// The descriptor path of the element being walked.
+    stack: Vec<i32>,
 }
 
+type Range = (u32, u32);
+
 impl Collector {
-    fn add(&mut self, name: String, kind: SymbolKind, path: Vec<i32>) {
-        let file = self.file;
-        self.out.push((name, Entry { kind, file, path }, None));
+    /// Adds `scope.name` (or `name` in the empty scope) at the current
+    /// path plus `tail`; returns the item's index.
+    fn add(&mut self, scope: Range, name: &str, kind: SymbolKind, tail: &[i32]) -> u32 {
+        let out = &mut self.out;
+        let start = out.text.len() as u32;
+        if scope.0 != scope.1 {
+            out.text
+                .extend_from_within(scope.0 as usize..scope.1 as usize);
+            out.text.push('.');
+        }
+        out.text.push_str(name);
+        let p0 = out.paths.len() as u32;
+        out.paths.extend_from_slice(&self.stack);
+        out.paths.extend_from_slice(tail);
+        out.items.push(Item {
+            name: (start, out.text.len() as u32),
+            path: (p0, out.paths.len() as u32),
+            kind,
+            in_table: false,
+            enum_item: u32::MAX,
+        });
+        (out.items.len() - 1) as u32
     }
 
-    fn message(&mut self, scope: &str, m: &DescriptorProto, path: Vec<i32>) {
-        let name = join(scope, m.name());
-        let sub = |k: i32, i: usize| [&path[..], &[k, i as i32]].concat();
+    fn range(&self, item: u32) -> Range {
+        self.out.items[item as usize].name
+    }
+
+    /// The message's own item is already added; `self.stack` is its path.
+    fn message(&mut self, name: Range, m: &DescriptorProto) {
         for (i, f) in m.field.iter().enumerate() {
-            self.add(join(&name, f.name()), SymbolKind::Field, sub(2, i));
+            self.add(name, f.name(), SymbolKind::Field, &[2, i as i32]);
         }
         for (i, o) in m.oneof_decl.iter().enumerate() {
-            self.add(join(&name, o.name()), SymbolKind::Oneof, sub(8, i));
+            self.add(name, o.name(), SymbolKind::Oneof, &[8, i as i32]);
         }
         for (i, n) in m.nested_type.iter().enumerate() {
-            self.add(join(&name, n.name()), SymbolKind::Message, sub(3, i));
-            self.message(&name, n, sub(3, i));
+            let item = self.add(name, n.name(), SymbolKind::Message, &[3, i as i32]);
+            let r = self.range(item);
+            self.stack.extend([3, i as i32]);
+            self.message(r, n);
+            self.stack.truncate(self.stack.len() - 2);
         }
         for (i, e) in m.enum_type.iter().enumerate() {
-            self.enum_(&name, e, sub(4, i));
+            self.stack.extend([4, i as i32]);
+            self.enum_(name, e);
+            self.stack.truncate(self.stack.len() - 2);
         }
         for (i, x) in m.extension.iter().enumerate() {
-            self.add(join(&name, x.name()), SymbolKind::Extension, sub(6, i));
+            self.add(name, x.name(), SymbolKind::Extension, &[6, i as i32]);
         }
     }
 
-    fn enum_(&mut self, scope: &str, e: &EnumDescriptorProto, path: Vec<i32>) {
-        self.add(join(scope, e.name()), SymbolKind::Enum, path.clone());
+    /// `self.stack` is the enum's path.
+    fn enum_(&mut self, scope: Range, e: &EnumDescriptorProto) {
+        let enum_item = self.add(scope, e.name(), SymbolKind::Enum, &[]);
         for (i, v) in e.value.iter().enumerate() {
             // C++ scoping: values are siblings of their enum.
-            let entry = Entry {
-                kind: SymbolKind::EnumValue,
-                file: self.file,
-                path: [&path[..], &[2, i as i32]].concat(),
-            };
-            self.out
-                .push((join(scope, v.name()), entry, Some(e.name().to_string())));
+            let item = self.add(scope, v.name(), SymbolKind::EnumValue, &[2, i as i32]);
+            self.out.items[item as usize].enum_item = enum_item;
         }
     }
 
-    fn file(file: usize, f: &FileDescriptorProto) -> Vec<Defined> {
+    fn file(f: &FileDescriptorProto) -> FileNames {
         let mut c = Collector {
-            file,
-            out: Vec::new(),
+            out: FileNames::default(),
+            stack: Vec::new(),
         };
         let pkg = f.package();
-        for (i, m) in f.message_type.iter().enumerate() {
-            c.add(join(pkg, m.name()), SymbolKind::Message, vec![4, i as i32]);
-            c.message(pkg, m, vec![4, i as i32]);
-        }
-        for (i, e) in f.enum_type.iter().enumerate() {
-            c.enum_(pkg, e, vec![5, i as i32]);
-        }
-        for (i, x) in f.extension.iter().enumerate() {
-            c.add(
-                join(pkg, x.name()),
-                SymbolKind::Extension,
-                vec![7, i as i32],
-            );
-        }
-        for (i, sv) in f.service.iter().enumerate() {
-            let name = join(pkg, sv.name());
-            c.add(name.clone(), SymbolKind::Service, vec![6, i as i32]);
-            for (j, m) in sv.method.iter().enumerate() {
-                c.add(
-                    join(&name, m.name()),
-                    SymbolKind::Method,
-                    vec![6, i as i32, 2, j as i32],
-                );
+        // The package and each of its prefixes (`a`, `a.b`, `a.b.c`).
+        let mut scope = (0, 0);
+        if !pkg.is_empty() {
+            for part in pkg.split('.') {
+                let item = c.add(scope, part, SymbolKind::Package, &[]);
+                scope = c.range(item);
             }
         }
+        for (i, m) in f.message_type.iter().enumerate() {
+            let item = c.add(scope, m.name(), SymbolKind::Message, &[4, i as i32]);
+            let r = c.range(item);
+            c.stack.extend([4, i as i32]);
+            c.message(r, m);
+            c.stack.clear();
+        }
+        for (i, e) in f.enum_type.iter().enumerate() {
+            c.stack.extend([5, i as i32]);
+            c.enum_(scope, e);
+            c.stack.clear();
+        }
+        for (i, x) in f.extension.iter().enumerate() {
+            c.add(scope, x.name(), SymbolKind::Extension, &[7, i as i32]);
+        }
+        for (i, sv) in f.service.iter().enumerate() {
+            let item = c.add(scope, sv.name(), SymbolKind::Service, &[6, i as i32]);
+            let r = c.range(item);
+            c.stack.extend([6, i as i32]);
+            for (j, m) in sv.method.iter().enumerate() {
+                c.add(r, m.name(), SymbolKind::Method, &[2, j as i32]);
+            }
+            c.stack.clear();
+        }
+        c.out.text.shrink_to_fit();
+        c.out.paths.shrink_to_fit();
+        c.out.items.shrink_to_fit();
         c.out
     }
 }
@@ -161,28 +262,51 @@ impl Symbols {
         option_deps: &[Vec<Option<usize>>],
     ) -> Symbols {
         use rayon::prelude::*;
-        let defined: Vec<Vec<Defined>> = files
-            .par_iter()
-            .enumerate()
-            .map(|(fi, f)| Collector::file(fi, f))
-            .collect();
-        let total = defined.iter().map(Vec::len).sum::<usize>();
-        let mut s = Symbols {
-            packages: files.iter().map(|f| f.package().to_string()).collect(),
-            entries: SymbolMap::with_capacity_and_hasher(total + files.len(), Default::default()),
-            ..Default::default()
-        };
-        for (fi, (f, names)) in files.iter().zip(defined).enumerate() {
-            let pkg = f.package();
-            if !pkg.is_empty() {
-                for (end, _) in pkg.match_indices('.').chain([(pkg.len(), "")]) {
-                    s.add_package(&pkg[..end], fi);
+        let mut names: Vec<FileNames> = files.par_iter().map(Collector::file).collect();
+        let total = names.iter().map(|n| n.items.len()).sum::<usize>();
+        let mut table: HashTable<(u32, u32)> = HashTable::with_capacity(total);
+        let mut duplicates = Vec::new();
+        for fi in 0..names.len() {
+            for ii in 0..names[fi].items.len() {
+                let item = names[fi].items[ii];
+                let name = names[fi].name(ii as u32);
+                let h = hash(name);
+                let found = table
+                    .find(h, |&(f, i)| names[f as usize].name(i) == name)
+                    .copied();
+                match found {
+                    Some((f, i)) => {
+                        let first = names[f as usize].entry(f as usize, i);
+                        if item.kind == SymbolKind::Package && first.kind == SymbolKind::Package {
+                            continue;
+                        }
+                        let enum_name = (item.enum_item != u32::MAX).then(|| {
+                            let full = names[fi].name(item.enum_item);
+                            full.rsplit('.').next().unwrap_or(full).to_string()
+                        });
+                        duplicates.push(Duplicate {
+                            name: name.to_string(),
+                            first: first.to_site(),
+                            second: names[fi].entry(fi, ii as u32).to_site(),
+                            enum_name,
+                        });
+                    }
+                    None => {
+                        table.insert_unique(h, (fi as u32, ii as u32), |&(f, i)| {
+                            hash(names[f as usize].name(i))
+                        });
+                        names[fi].items[ii].in_table = true;
+                    }
                 }
             }
-            for (name, entry, enum_name) in names {
-                s.add(name, entry, enum_name);
-            }
         }
+        let mut s = Symbols {
+            names,
+            table,
+            packages: files.iter().map(|f| f.package().to_string()).collect(),
+            duplicates,
+            ..Default::default()
+        };
         s.visible = (0..files.len())
             .into_par_iter()
             .map(|i| visible_from(i, files, deps))
@@ -200,46 +324,33 @@ impl Symbols {
         s
     }
 
-    fn add_package(&mut self, name: &str, file: usize) {
-        match self.entries.get(name) {
-            Some(e) if e.kind == SymbolKind::Package => {}
-            Some(e) => self.duplicates.push(Duplicate {
-                enum_name: None,
-                name: name.to_string(),
-                first: e.clone(),
-                second: Entry {
-                    kind: SymbolKind::Package,
-                    file,
-                    path: Vec::new(),
-                },
-            }),
-            None => {
-                self.entries.insert(
-                    name.to_string(),
-                    Entry {
-                        kind: SymbolKind::Package,
-                        file,
-                        path: Vec::new(),
-                    },
-                );
-            }
-        }
+    /// The definition of a full name (no leading dot), whoever may see it.
+    pub fn get(&self, name: &str) -> Option<Entry<'_>> {
+        let &(f, i) = self
+            .table
+            .find(hash(name), |&(f, i)| self.names[f as usize].name(i) == name)?;
+        Some(self.names[f as usize].entry(f as usize, i))
     }
 
-    /// Adds a name; a name already taken is recorded as a duplicate (with
-    /// the enum's name for an enum value).
-    fn add(&mut self, name: String, entry: Entry, enum_name: Option<String>) {
-        match self.entries.get(&name) {
-            Some(first) => self.duplicates.push(Duplicate {
-                enum_name,
-                name,
-                first: first.clone(),
-                second: entry,
-            }),
-            None => {
-                self.entries.insert(name, entry);
-            }
-        }
+    /// Every name in the table with its definition, in file order and
+    /// protoc's order within a file.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, Entry<'_>)> + '_ {
+        self.names.iter().enumerate().flat_map(|(fi, n)| {
+            n.items
+                .iter()
+                .enumerate()
+                .filter(|(_, it)| it.in_table)
+                .map(move |(ii, _)| (n.name(ii as u32), n.entry(fi, ii as u32)))
+        })
+    }
+
+    /// How many names the table holds.
+    pub fn len(&self) -> usize {
+        self.table.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.table.is_empty()
     }
 
     /// protoc's FindSymbol: the entry if `from` may see it. The second value
@@ -249,8 +360,8 @@ impl Symbols {
         name: &str,
         from: usize,
         for_options: bool,
-    ) -> (Option<&Entry>, Option<usize>) {
-        let Some(e) = self.entries.get(name) else {
+    ) -> (Option<Entry<'_>>, Option<usize>) {
+        let Some(e) = self.get(name) else {
             return (None, None);
         };
         let vis = if for_options {
@@ -303,4 +414,108 @@ fn visible_from(
         }
     }
     seen
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(text: &str) -> FileDescriptorProto {
+        let r = crate::syntax::parser::parse_with("t.proto", text, false);
+        assert!(r.diagnostics.is_empty(), "{:?}", r.diagnostics);
+        super::super::lower::lower_parsed("t.proto", text, &r.file, false).proto
+    }
+
+    fn table(texts: &[&str]) -> Symbols {
+        let files: Vec<_> = texts.iter().map(|t| file(t)).collect();
+        let none = vec![Vec::new(); files.len()];
+        Symbols::build(&files, &none, &none)
+    }
+
+    #[test]
+    fn names_kinds_and_paths_in_protoc_order() {
+        let s = table(&["syntax = \"proto3\"; package a.b;
+             message M {
+               int32 x = 1;
+               oneof o { int32 y = 2; }
+               message N { string z = 1; }
+               enum E { E0 = 0; }
+             }
+             enum F { F0 = 0; F1 = 1; }
+             service S { rpc R(M) returns (M); }"]);
+        let got: Vec<(String, SymbolKind, Vec<i32>)> = s
+            .iter()
+            .map(|(n, e)| (n.to_string(), e.kind, e.path.to_vec()))
+            .collect();
+        use SymbolKind::*;
+        let want: Vec<(&str, SymbolKind, Vec<i32>)> = vec![
+            ("a", Package, vec![]),
+            ("a.b", Package, vec![]),
+            ("a.b.M", Message, vec![4, 0]),
+            ("a.b.M.x", Field, vec![4, 0, 2, 0]),
+            ("a.b.M.y", Field, vec![4, 0, 2, 1]),
+            ("a.b.M.o", Oneof, vec![4, 0, 8, 0]),
+            ("a.b.M.N", Message, vec![4, 0, 3, 0]),
+            ("a.b.M.N.z", Field, vec![4, 0, 3, 0, 2, 0]),
+            ("a.b.M.E", Enum, vec![4, 0, 4, 0]),
+            ("a.b.M.E0", EnumValue, vec![4, 0, 4, 0, 2, 0]),
+            ("a.b.F", Enum, vec![5, 0]),
+            ("a.b.F0", EnumValue, vec![5, 0, 2, 0]),
+            ("a.b.F1", EnumValue, vec![5, 0, 2, 1]),
+            ("a.b.S", Service, vec![6, 0]),
+            ("a.b.S.R", Method, vec![6, 0, 2, 0]),
+        ];
+        let want: Vec<_> = want
+            .into_iter()
+            .map(|(n, k, p)| (n.to_string(), k, p))
+            .collect();
+        assert_eq!(got, want);
+        assert_eq!(s.len(), 15);
+        for (n, _, p) in &want {
+            assert_eq!(s.get(n).map(|e| e.path.to_vec()), Some(p.clone()), "{n}");
+        }
+        assert_eq!(s.get("a.b.M.E.E0"), None);
+        assert_eq!(s.get("b"), None);
+        assert!(s.duplicates.is_empty());
+    }
+
+    #[test]
+    fn the_first_definition_wins_and_later_ones_are_duplicates() {
+        let s = table(&[
+            "syntax = \"proto3\"; package p; message M {} enum E { V = 0; }",
+            "syntax = \"proto3\"; package p.M; enum G { V = 0; }",
+            "syntax = \"proto3\"; package p; enum H { V = 0; }",
+        ]);
+        let m = s.get("p.M").expect("p.M");
+        assert_eq!((m.kind, m.file), (SymbolKind::Message, 0));
+        assert_eq!(s.get("p").map(|e| e.file), Some(0));
+        let dups: Vec<_> = s
+            .duplicates
+            .iter()
+            .map(|d| {
+                (
+                    d.name.as_str(),
+                    d.first.kind,
+                    d.first.file,
+                    d.second.kind,
+                    d.second.file,
+                    d.enum_name.as_deref(),
+                )
+            })
+            .collect();
+        use SymbolKind::*;
+        assert_eq!(
+            dups,
+            vec![
+                ("p.M", Message, 0, Package, 1, None),
+                ("p.V", EnumValue, 0, EnumValue, 2, Some("H")),
+            ]
+        );
+        // The table keeps the first definition of each name.
+        assert_eq!(s.get("p.M.V").map(|e| e.file), Some(1));
+        assert_eq!(
+            s.get("p.V").map(|e| e.path.to_vec()),
+            Some(vec![5, 0, 2, 0])
+        );
+    }
 }

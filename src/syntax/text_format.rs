@@ -158,7 +158,8 @@ impl<'a> P<'a> {
             if self.at_end() {
                 if close.is_some() {
                     let s = self.span();
-                    self.err(s, "Unexpected end of input in message value.".into());
+                    // protoc looks for the next field's name.
+                    self.err(s, "Expected identifier, got: ".into());
                 }
                 return out;
             }
@@ -293,22 +294,24 @@ impl<'a> P<'a> {
     fn list(&mut self) -> Option<TextValue> {
         let open = self.bump();
         let mut values = Vec::new();
-        if self.peek() != Some(T::RBrack) {
+        let end = if self.peek() == Some(T::RBrack) {
+            self.bump()
+        } else {
             loop {
                 let v = match self.peek() {
                     Some(T::LBrace | T::LAngle) => self.message_value()?,
                     _ => self.scalar()?,
                 };
                 values.push(v);
-                if !self.eat(T::Comma) {
-                    break;
+                // protoc: a value is followed by `]` or by a comma.
+                if self.peek() == Some(T::RBrack) {
+                    break self.bump();
+                }
+                if !self.expect(T::Comma, ",") {
+                    return None;
                 }
             }
-        }
-        let end = self.span();
-        if !self.expect(T::RBrack, "]") {
-            return None;
-        }
+        };
         Some(TextValue::List {
             values,
             span: open.join(end),
