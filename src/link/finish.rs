@@ -13,13 +13,33 @@ use crate::descriptor::{
 /// Options messages, which all carry a `features` field.
 pub trait HasFeatures {
     fn features_mut(&mut self) -> &mut Option<FeatureSet>;
+    /// Whether default-mode output writes these options exactly as our
+    /// encoder does: no custom options or feature extensions (unknown
+    /// bytes, which protoc re-serializes canonically) and no field that
+    /// source retention could remove.
+    fn kept_as_is(&self) -> bool;
+}
+
+/// The built-in `FeatureSet` fields with source retention are
+/// `enforce_naming_style` and `default_symbol_visibility`.
+fn features_kept_as_is(f: &Option<FeatureSet>) -> bool {
+    f.as_ref().is_none_or(|f| {
+        f.unknown.is_empty()
+            && f.enforce_naming_style.is_none()
+            && f.default_symbol_visibility.is_none()
+    })
 }
 
 macro_rules! has_features {
-    ($($t:ty),*) => {$(
+    ($($t:ty $(=> |$o:ident| $extra:expr)?),*) => {$(
         impl HasFeatures for $t {
             fn features_mut(&mut self) -> &mut Option<FeatureSet> {
                 &mut self.features
+            }
+            fn kept_as_is(&self) -> bool {
+                self.unknown.is_empty()
+                    && features_kept_as_is(&self.features)
+                    $(&& { let $o = self; $extra })?
             }
         }
     )*};
@@ -29,18 +49,22 @@ impl<T: HasFeatures> HasFeatures for Box<T> {
     fn features_mut(&mut self) -> &mut Option<FeatureSet> {
         (**self).features_mut()
     }
+    fn kept_as_is(&self) -> bool {
+        (**self).kept_as_is()
+    }
 }
 
 has_features!(
     crate::descriptor::FileOptions,
     crate::descriptor::MessageOptions,
-    crate::descriptor::FieldOptions,
+    crate::descriptor::FieldOptions => |o| o.edition_defaults.is_empty() && o.feature_support.is_none(),
     crate::descriptor::OneofOptions,
     crate::descriptor::EnumOptions,
     crate::descriptor::EnumValueOptions,
     crate::descriptor::ServiceOptions,
     crate::descriptor::MethodOptions,
-    crate::descriptor::ExtensionRangeOptions
+    // `declaration` and `verification` have source retention.
+    crate::descriptor::ExtensionRangeOptions => |o| o.declaration.is_empty() && o.verification.is_none()
 );
 
 /// The FeatureSet extensions compiled into protoc itself (`pb.cpp` and
@@ -266,9 +290,17 @@ pub fn apply_records(
 /// options encoded).
 fn option_sites(fd: &FileDescriptorProto) -> Vec<(Vec<i32>, OptionsKind, Vec<u8>)> {
     type Sites = Vec<(Vec<i32>, OptionsKind, Vec<u8>)>;
-    fn site<T: Encode>(out: &mut Sites, o: &Option<T>, path: Vec<i32>, kind: OptionsKind) {
+    // Options that default mode keeps as they are need no site.
+    fn site<T: Encode + HasFeatures>(
+        out: &mut Sites,
+        o: &Option<T>,
+        path: Vec<i32>,
+        kind: OptionsKind,
+    ) {
         if let Some(o) = o {
-            out.push((path, kind, encode_to_vec(o)));
+            if !o.kept_as_is() {
+                out.push((path, kind, encode_to_vec(o)));
+            }
         }
     }
     fn en(out: &mut Sites, e: &EnumDescriptorProto, path: Vec<i32>) {
@@ -424,5 +456,53 @@ pub fn drop_locations(info: Option<&mut crate::descriptor::SourceCodeInfo>, remo
     if let Some(info) = info {
         info.location
             .retain(|l| !removed.iter().any(|p| l.path.starts_with(p)));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::descriptor::extension_range_options::Declaration;
+    use crate::descriptor::feature_set::EnforceNamingStyle;
+    use crate::descriptor::{ExtensionRangeOptions, FieldOptions, FileOptions};
+
+    #[test]
+    fn options_kept_as_is_have_nothing_to_canonicalize_or_strip() {
+        let plain = FieldOptions {
+            deprecated: Some(true),
+            ..Default::default()
+        };
+        assert!(plain.kept_as_is());
+        assert!(Box::new(plain.clone()).kept_as_is());
+        // A custom option (unknown bytes) is re-serialized canonically.
+        let custom = FieldOptions {
+            unknown: vec![0xb8, 0x3e, 1],
+            ..plain.clone()
+        };
+        assert!(!custom.kept_as_is());
+        // Source-retention features, and feature extensions.
+        let naming = FileOptions {
+            features: Some(FeatureSet {
+                enforce_naming_style: Some(EnforceNamingStyle::STYLE2024),
+                ..Default::default()
+            }),
+            ..Default::default()
+        };
+        assert!(!naming.kept_as_is());
+        let ext = FileOptions {
+            features: Some(FeatureSet {
+                unknown: vec![0xea, 0x07, 0],
+                ..Default::default()
+            }),
+            ..Default::default()
+        };
+        assert!(!ext.kept_as_is());
+        // Declarations have source retention.
+        let ranges = ExtensionRangeOptions {
+            declaration: vec![Declaration::default()],
+            ..Default::default()
+        };
+        assert!(!ranges.kept_as_is());
+        assert!(ExtensionRangeOptions::default().kept_as_is());
     }
 }
