@@ -282,7 +282,7 @@ pub(crate) fn validate(cx: &mut Cx<'_>) {
                 at,
                 name,
                 targets: opts.map(|o| o.targets.clone()).unwrap_or_default(),
-                support: opts.and_then(|o| o.feature_support.clone()),
+                support: opts.and_then(|o| o.feature_support.as_deref().cloned()),
                 target: o.target,
                 entity: o.entity,
             });

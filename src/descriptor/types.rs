@@ -501,7 +501,9 @@ message! {
         19 => targets: Vec<field_options::OptionTargetType> = rep_enum,
         20 => edition_defaults: Vec<field_options::EditionDefault> = rep_msg,
         21 => features: Option<FeatureSet> = opt_msg,
-        22 => feature_support: Option<field_options::FeatureSupport> = opt_msg,
+        /// Boxed: set only in descriptor.proto itself, and every field with
+        /// options carries this struct.
+        22 => feature_support: Option<Box<field_options::FeatureSupport>> = opt_msg,
         999 => uninterpreted_option: Vec<UninterpretedOption> = rep_msg,
     }
 }

@@ -134,7 +134,11 @@ impl PendingOption {
             name: name.into_boxed_str(),
             name_span: decl.name.span,
             value,
-            location_index: location_index.map(|i| i as u32),
+            // Without source info the builder records no location and
+            // answers `usize::MAX`: there is no path to fix up later.
+            location_index: location_index
+                .filter(|&i| i != usize::MAX)
+                .and_then(|i| u32::try_from(i).ok()),
         }
     }
 
@@ -356,7 +360,11 @@ impl<'a> Lowerer<'a> {
             None => {
                 let mut f = Flags::default();
                 f.note(decl);
-                self.flags.insert(target.to_vec(), f);
+                // Most statements (custom options above all) set no flag:
+                // an element without an entry has the default flags.
+                if f != Flags::default() {
+                    self.flags.insert(target.to_vec(), f);
+                }
             }
         }
     }

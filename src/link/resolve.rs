@@ -64,14 +64,19 @@ fn lookup<'a>(
         };
     }
     let first = name.split('.').next().unwrap_or(name);
-    let mut scope = relative_to.to_string();
-    while let Some(dot) = scope.rfind('.') {
-        scope.truncate(dot);
-        let candidate = dotted(&scope, first);
+    let mut scope = relative_to;
+    // One buffer for every `scope.first` candidate.
+    let mut candidate = String::with_capacity(relative_to.len() + 1 + first.len());
+    while let Some(dot) = memchr::memrchr(b'.', scope.as_bytes()) {
+        scope = &scope[..dot];
+        candidate.clear();
+        candidate.push_str(scope);
+        candidate.push('.');
+        candidate.push_str(first);
         if let Some(e) = find(&candidate) {
             if first.len() < name.len() {
                 if e.is_aggregate() {
-                    let full = dotted(&scope, name);
+                    let full = dotted(scope, name);
                     return match find(&full) {
                         Some(e) => Lookup::Found(full, e),
                         None => Lookup::Failed {

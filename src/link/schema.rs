@@ -17,7 +17,7 @@ use crate::syntax::ast::{OptionDecl, OptionValue, TextFieldName, TextValue};
 
 /// Explicit settings that decide how a field is encoded, read from the
 /// option statements before they are interpreted.
-#[derive(Clone, Copy, Debug, Default)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Flags {
     pub packed: Option<bool>,
     pub source_retention: bool,
