@@ -65,13 +65,24 @@ impl Resolved {
 /// options interpreted.
 pub(crate) struct Defs {
     pub linked: &'static Linked,
+    /// `defaults` of every declared edition, worked out once (the checks
+    /// ask for them about once per element).
+    by_edition: Vec<(Edition, [i32; CORE])>,
 }
 
 impl Defs {
     pub fn get() -> &'static Defs {
         static DEFS: OnceLock<Defs> = OnceLock::new();
-        DEFS.get_or_init(|| Defs {
-            linked: &crate::link::schema::builtin_linked().1,
+        DEFS.get_or_init(|| {
+            let mut d = Defs {
+                linked: &crate::link::schema::builtin_linked().1,
+                by_edition: Vec::new(),
+            };
+            d.by_edition = Edition::VALUES
+                .iter()
+                .map(|&e| (e, d.compute_defaults(e)))
+                .collect();
+            d
         })
     }
 
@@ -83,6 +94,13 @@ impl Defs {
 
     /// The defaults of every core feature in `edition`.
     pub fn defaults(&self, edition: Edition) -> [i32; CORE] {
+        match self.by_edition.iter().find(|(e, _)| *e == edition) {
+            Some((_, d)) => *d,
+            None => self.compute_defaults(edition),
+        }
+    }
+
+    fn compute_defaults(&self, edition: Edition) -> [i32; CORE] {
         let mut out = [0; CORE];
         let Some(fs) = self.message("google.protobuf.FeatureSet") else {
             return out;

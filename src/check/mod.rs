@@ -129,7 +129,7 @@ impl Shared {
         for (k, &f) in loaded.order.iter().enumerate() {
             order_pos[f] = k;
         }
-        let mut found: Vec<(&str, i32, usize, &[i32], &str)> = Vec::new();
+        let mut found: Vec<(&str, i32, usize, &[i32], String)> = Vec::new();
         for (name, e) in linked.schema.symbols.iter() {
             if e.kind != crate::descriptor::pool::SymbolKind::Extension {
                 continue;
@@ -147,7 +147,7 @@ impl Shared {
                     f.number.unwrap_or(0),
                     e.file,
                     e.path,
-                    name,
+                    name.to_string(),
                 ));
             }
         }
@@ -158,7 +158,7 @@ impl Shared {
             extensions
                 .entry((x.to_string(), n))
                 .or_default()
-                .push((file, name.to_string()));
+                .push((file, name));
         }
         Shared {
             order_pos,

@@ -278,21 +278,23 @@ impl<'a> Combined<'a> {
 
 impl SchemaData {
     fn is_message_set(&self, name: &str) -> bool {
-        self.message(name).is_some_and(|(file, path, _)| {
-            self.flags
-                .get(file)
-                .and_then(|f| f.get(path))
-                .is_some_and(|f| f.message_set)
-        })
+        self.message(name)
+            .is_some_and(|(file, path, _)| self.message_set_at(file, path))
+    }
+
+    fn message_set_at(&self, file: usize, path: &[i32]) -> bool {
+        self.flags
+            .get(file)
+            .and_then(|f| f.get(path))
+            .is_some_and(|f| f.message_set)
     }
 }
 
 impl Schema for Combined<'_> {
     fn is_message_set(&self, message: &str) -> bool {
-        if self.own.message(message).is_some() {
-            self.own.is_message_set(message)
-        } else {
-            self.builtin.is_message_set(message)
+        match self.own.message(message) {
+            Some((file, path, _)) => self.own.message_set_at(file, path),
+            None => self.builtin.is_message_set(message),
         }
     }
 

@@ -76,16 +76,23 @@ pub struct Duplicate {
 /// A set of file indices.
 pub type FileSet = HashSet<usize, rustc_hash::FxBuildHasher>;
 
-/// One name a file defines: ranges into its file's name text and path list.
+/// No item: the parent of a top-level name.
+const ROOT: u32 = u32::MAX;
+
+/// One name a file defines. Only its last component is stored; the rest
+/// is its parent's name, so `a.b.M.f` shares `a.b.M` with its siblings.
 #[derive(Clone, Copy, Debug)]
 struct Item {
-    name: (u32, u32),
+    /// The item whose full name is this one's scope (`ROOT`: none).
+    parent: u32,
+    /// The last component, in the file's `text`.
+    short: (u32, u32),
     path: (u32, u32),
     kind: SymbolKind,
     /// Whether the table holds this item (false for a later duplicate or a
     /// package another file already declared).
     in_table: bool,
-    /// For an enum value: the index of its enum's item; `u32::MAX` otherwise.
+    /// For an enum value: the index of its enum's item; `ROOT` otherwise.
     enum_item: u32,
 }
 
@@ -95,12 +102,64 @@ struct FileNames {
     text: String,
     paths: Vec<i32>,
     items: Vec<Item>,
+    /// Each item's full-name hash; dropped once the table is built.
+    hashes: Vec<u64>,
 }
 
 impl FileNames {
-    fn name(&self, item: u32) -> &str {
-        let (s, e) = self.items[item as usize].name;
+    fn short(&self, item: u32) -> &str {
+        let (s, e) = self.items[item as usize].short;
         &self.text[s as usize..e as usize]
+    }
+
+    /// Whether `item`'s full name is `name`, compared component by
+    /// component from the end, up the parent chain.
+    fn is_named(&self, item: u32, name: &str) -> bool {
+        let text = self.text.as_bytes();
+        let mut rest = name.as_bytes();
+        let mut i = item as usize;
+        loop {
+            let Some(it) = self.items.get(i) else {
+                return false;
+            };
+            let short = text
+                .get(it.short.0 as usize..it.short.1 as usize)
+                .unwrap_or(&[]);
+            if it.parent == ROOT {
+                return rest == short;
+            }
+            // `rest` must be `scope.short` with a non-empty scope.
+            let Some(dot) = rest.len().checked_sub(short.len() + 1) else {
+                return false;
+            };
+            if dot == 0 || rest[dot] != b'.' || rest[dot + 1..] != *short {
+                return false;
+            }
+            rest = &rest[..dot];
+            i = it.parent as usize;
+        }
+    }
+
+    /// `item`'s full name, written into `out`.
+    fn write_name(&self, item: u32, out: &mut String) {
+        let mut chain = Vec::new();
+        let mut i = item;
+        while i != ROOT {
+            chain.push(i);
+            i = self.items[i as usize].parent;
+        }
+        for (k, &i) in chain.iter().rev().enumerate() {
+            if k > 0 {
+                out.push('.');
+            }
+            out.push_str(self.short(i));
+        }
+    }
+
+    fn name(&self, item: u32) -> String {
+        let mut s = String::new();
+        self.write_name(item, &mut s);
+        s
     }
 
     fn entry(&self, file: usize, item: u32) -> Entry<'_> {
@@ -113,11 +172,24 @@ impl FileNames {
     }
 }
 
+/// A name in the table, written out on demand.
+#[derive(Clone, Copy)]
+pub struct FullName<'a> {
+    names: &'a FileNames,
+    item: u32,
+}
+
+impl std::fmt::Display for FullName<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.names.name(self.item))
+    }
+}
+
 /// All names of a compilation.
 #[derive(Debug, Default)]
 pub struct Symbols {
     names: Vec<FileNames>,
-    /// (file, item) of each name, hashed by the name.
+    /// (file, item) of each name, hashed by the full name.
     table: HashTable<(u32, u32)>,
     pub packages: Vec<String>,
     /// For each file: itself, its direct imports and whatever they re-export
@@ -138,66 +210,81 @@ struct Collector {
     out: FileNames,
     /// The descriptor path of the element being walked.
     stack: Vec<i32>,
+    /// The full name of the scope being walked.
+    scope: String,
 }
 
-type Range = (u32, u32);
-
 impl Collector {
-    /// Adds `scope.name` (or `name` in the empty scope) at the current
-    /// path plus `tail`; returns the item's index.
-    fn add(&mut self, scope: Range, name: &str, kind: SymbolKind, tail: &[i32]) -> u32 {
+    /// Adds `name` in the current scope (whose item is `parent`) at the
+    /// current path plus `tail`; returns the item's index.
+    fn add(&mut self, parent: u32, name: &str, kind: SymbolKind, tail: &[i32]) -> u32 {
+        let scope_len = self.scope.len();
+        if scope_len > 0 {
+            self.scope.push('.');
+        }
+        self.scope.push_str(name);
+        self.out.hashes.push(hash(&self.scope));
+        self.scope.truncate(scope_len);
         let out = &mut self.out;
         let start = out.text.len() as u32;
-        if scope.0 != scope.1 {
-            out.text
-                .extend_from_within(scope.0 as usize..scope.1 as usize);
-            out.text.push('.');
-        }
         out.text.push_str(name);
         let p0 = out.paths.len() as u32;
         out.paths.extend_from_slice(&self.stack);
         out.paths.extend_from_slice(tail);
         out.items.push(Item {
-            name: (start, out.text.len() as u32),
+            parent,
+            short: (start, out.text.len() as u32),
             path: (p0, out.paths.len() as u32),
             kind,
             in_table: false,
-            enum_item: u32::MAX,
+            enum_item: ROOT,
         });
         (out.items.len() - 1) as u32
     }
 
-    fn range(&self, item: u32) -> Range {
-        self.out.items[item as usize].name
+    /// Enters the scope of `name` (the current scope's child).
+    fn enter(&mut self, name: &str) -> usize {
+        let len = self.scope.len();
+        if len > 0 {
+            self.scope.push('.');
+        }
+        self.scope.push_str(name);
+        len
     }
 
-    /// The message's own item is already added; `self.stack` is its path.
-    fn message(&mut self, name: Range, m: &DescriptorProto) {
+    fn leave(&mut self, len: usize) {
+        self.scope.truncate(len);
+    }
+
+    /// The message's own item is `item`; `self.stack` is its path and
+    /// `self.scope` its full name.
+    fn message(&mut self, item: u32, m: &DescriptorProto) {
         for (i, f) in m.field.iter().enumerate() {
-            self.add(name, f.name(), SymbolKind::Field, &[2, i as i32]);
+            self.add(item, f.name(), SymbolKind::Field, &[2, i as i32]);
         }
         for (i, o) in m.oneof_decl.iter().enumerate() {
-            self.add(name, o.name(), SymbolKind::Oneof, &[8, i as i32]);
+            self.add(item, o.name(), SymbolKind::Oneof, &[8, i as i32]);
         }
         for (i, n) in m.nested_type.iter().enumerate() {
-            let item = self.add(name, n.name(), SymbolKind::Message, &[3, i as i32]);
-            let r = self.range(item);
+            let child = self.add(item, n.name(), SymbolKind::Message, &[3, i as i32]);
             self.stack.extend([3, i as i32]);
-            self.message(r, n);
+            let len = self.enter(n.name());
+            self.message(child, n);
+            self.leave(len);
             self.stack.truncate(self.stack.len() - 2);
         }
         for (i, e) in m.enum_type.iter().enumerate() {
             self.stack.extend([4, i as i32]);
-            self.enum_(name, e);
+            self.enum_(item, e);
             self.stack.truncate(self.stack.len() - 2);
         }
         for (i, x) in m.extension.iter().enumerate() {
-            self.add(name, x.name(), SymbolKind::Extension, &[6, i as i32]);
+            self.add(item, x.name(), SymbolKind::Extension, &[6, i as i32]);
         }
     }
 
-    /// `self.stack` is the enum's path.
-    fn enum_(&mut self, scope: Range, e: &EnumDescriptorProto) {
+    /// `self.stack` is the enum's path; `scope` the item of its scope.
+    fn enum_(&mut self, scope: u32, e: &EnumDescriptorProto) {
         let enum_item = self.add(scope, e.name(), SymbolKind::Enum, &[]);
         for (i, v) in e.value.iter().enumerate() {
             // C++ scoping: values are siblings of their enum.
@@ -210,21 +297,23 @@ impl Collector {
         let mut c = Collector {
             out: FileNames::default(),
             stack: Vec::new(),
+            scope: String::new(),
         };
         let pkg = f.package();
         // The package and each of its prefixes (`a`, `a.b`, `a.b.c`).
-        let mut scope = (0, 0);
+        let mut scope = ROOT;
         if !pkg.is_empty() {
             for part in pkg.split('.') {
-                let item = c.add(scope, part, SymbolKind::Package, &[]);
-                scope = c.range(item);
+                scope = c.add(scope, part, SymbolKind::Package, &[]);
+                c.enter(part);
             }
         }
         for (i, m) in f.message_type.iter().enumerate() {
             let item = c.add(scope, m.name(), SymbolKind::Message, &[4, i as i32]);
-            let r = c.range(item);
             c.stack.extend([4, i as i32]);
-            c.message(r, m);
+            let len = c.enter(m.name());
+            c.message(item, m);
+            c.leave(len);
             c.stack.clear();
         }
         for (i, e) in f.enum_type.iter().enumerate() {
@@ -237,11 +326,12 @@ impl Collector {
         }
         for (i, sv) in f.service.iter().enumerate() {
             let item = c.add(scope, sv.name(), SymbolKind::Service, &[6, i as i32]);
-            let r = c.range(item);
             c.stack.extend([6, i as i32]);
+            let len = c.enter(sv.name());
             for (j, m) in sv.method.iter().enumerate() {
-                c.add(r, m.name(), SymbolKind::Method, &[2, j as i32]);
+                c.add(item, m.name(), SymbolKind::Method, &[2, j as i32]);
             }
+            c.leave(len);
             c.stack.clear();
         }
         c.out.text.shrink_to_fit();
@@ -267,12 +357,18 @@ impl Symbols {
         let mut table: HashTable<(u32, u32)> = HashTable::with_capacity(total);
         let mut duplicates = Vec::new();
         for fi in 0..names.len() {
-            for ii in 0..names[fi].items.len() {
-                let item = names[fi].items[ii];
-                let name = names[fi].name(ii as u32);
-                let h = hash(name);
+            let hashes = std::mem::take(&mut names[fi].hashes);
+            for (ii, &h) in hashes.iter().enumerate() {
+                let ii = ii as u32;
+                let file = &names[fi];
+                let item = file.items[ii as usize];
                 let found = table
-                    .find(h, |&(f, i)| names[f as usize].name(i) == name)
+                    .find(h, |&(f, i)| {
+                        let other = &names[f as usize];
+                        // Same last component first: most candidates
+                        // differ there.
+                        other.short(i) == file.short(ii) && other.is_named(i, &file.name(ii))
+                    })
                     .copied();
                 match found {
                     Some((f, i)) => {
@@ -280,22 +376,22 @@ impl Symbols {
                         if item.kind == SymbolKind::Package && first.kind == SymbolKind::Package {
                             continue;
                         }
-                        let enum_name = (item.enum_item != u32::MAX).then(|| {
-                            let full = names[fi].name(item.enum_item);
-                            full.rsplit('.').next().unwrap_or(full).to_string()
-                        });
+                        let enum_name = (item.enum_item != ROOT)
+                            .then(|| file.short(item.enum_item).to_string());
                         duplicates.push(Duplicate {
-                            name: name.to_string(),
+                            name: file.name(ii),
                             first: first.to_site(),
-                            second: names[fi].entry(fi, ii as u32).to_site(),
+                            second: file.entry(fi, ii).to_site(),
                             enum_name,
                         });
                     }
                     None => {
-                        table.insert_unique(h, (fi as u32, ii as u32), |&(f, i)| {
-                            hash(names[f as usize].name(i))
+                        // The table was sized for every name: it never
+                        // grows, so this rehash is not called in practice.
+                        table.insert_unique(h, (fi as u32, ii), |&(f, i)| {
+                            hash(&names[f as usize].name(i))
                         });
-                        names[fi].items[ii].in_table = true;
+                        names[fi].items[ii as usize].in_table = true;
                     }
                 }
             }
@@ -326,21 +422,24 @@ impl Symbols {
 
     /// The definition of a full name (no leading dot), whoever may see it.
     pub fn get(&self, name: &str) -> Option<Entry<'_>> {
-        let &(f, i) = self
-            .table
-            .find(hash(name), |&(f, i)| self.names[f as usize].name(i) == name)?;
+        let &(f, i) = self.table.find(hash(name), |&(f, i)| {
+            self.names[f as usize].is_named(i, name)
+        })?;
         Some(self.names[f as usize].entry(f as usize, i))
     }
 
     /// Every name in the table with its definition, in file order and
     /// protoc's order within a file.
-    pub fn iter(&self) -> impl Iterator<Item = (&str, Entry<'_>)> + '_ {
+    pub fn iter(&self) -> impl Iterator<Item = (FullName<'_>, Entry<'_>)> + '_ {
         self.names.iter().enumerate().flat_map(|(fi, n)| {
             n.items
                 .iter()
                 .enumerate()
                 .filter(|(_, it)| it.in_table)
-                .map(move |(ii, _)| (n.name(ii as u32), n.entry(fi, ii as u32)))
+                .map(move |(ii, _)| {
+                    let item = ii as u32;
+                    (FullName { names: n, item }, n.entry(fi, item))
+                })
         })
     }
 
