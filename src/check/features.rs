@@ -185,7 +185,7 @@ pub(crate) fn explicit(fs: Option<&FeatureSet>) -> [Option<i32>; CORE] {
 pub(crate) fn features_of<'a>(elem: &Elem<'a>) -> Option<&'a FeatureSet> {
     match *elem {
         Elem::Message(m) => m.options.as_ref()?.features.as_ref(),
-        Elem::Field(f, _) => f.options.as_ref()?.features.as_ref(),
+        Elem::Field(f, _) => f.options.as_ref()?.features.as_deref(),
         Elem::Oneof(o) => o.options.as_ref()?.features.as_ref(),
         Elem::ExtensionRange(r) => r.options.as_ref()?.features.as_ref(),
         Elem::Enum(e) => e.options.as_ref()?.features.as_ref(),

@@ -658,7 +658,7 @@ impl<'a> Side<'a> {
     ) {
         let nested = join(scope, f.name());
         let full = join(pkg, &nested);
-        let features = scope_features.merge(f.options.as_ref().and_then(|o| o.features.as_ref()));
+        let features = scope_features.merge(f.options.as_ref().and_then(|o| o.features.as_deref()));
         if is_ext {
             self.exts.push(self.fields.len());
             self.files[fi].exts.push(self.fields.len());

@@ -500,7 +500,9 @@ message! {
         /// Not packed.
         19 => targets: Vec<field_options::OptionTargetType> = rep_enum,
         20 => edition_defaults: Vec<field_options::EditionDefault> = rep_msg,
-        21 => features: Option<FeatureSet> = opt_msg,
+        /// Boxed: few fields set features, and every field with options
+        /// carries this struct.
+        21 => features: Option<Box<FeatureSet>> = opt_msg,
         /// Boxed: set only in descriptor.proto itself, and every field with
         /// options carries this struct.
         22 => feature_support: Option<Box<field_options::FeatureSupport>> = opt_msg,

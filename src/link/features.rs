@@ -292,7 +292,7 @@ impl Resolver {
         parent: &[u8],
         f: &crate::descriptor::FieldDescriptorProto,
     ) {
-        let mut own = explicit(f.options.as_ref().and_then(|o| o.features.as_ref()));
+        let mut own = explicit(f.options.as_ref().and_then(|o| o.features.as_deref()));
         if self.legacy {
             let mut inferred = FeatureSet::default();
             if f.label == Some(Label::LABEL_REQUIRED) {

@@ -12,7 +12,7 @@ use crate::descriptor::{
 
 /// Options messages, which all carry a `features` field.
 pub trait HasFeatures {
-    fn features_mut(&mut self) -> &mut Option<FeatureSet>;
+    fn features_mut(&mut self) -> Option<&mut FeatureSet>;
     /// Whether default-mode output writes these options exactly as our
     /// encoder does: no custom options or feature extensions (unknown
     /// bytes, which protoc re-serializes canonically) and no field that
@@ -22,23 +22,48 @@ pub trait HasFeatures {
 
 /// The built-in `FeatureSet` fields with source retention are
 /// `enforce_naming_style` and `default_symbol_visibility`.
-fn features_kept_as_is(f: &Option<FeatureSet>) -> bool {
-    f.as_ref().is_none_or(|f| {
+fn features_kept_as_is(f: Option<&FeatureSet>) -> bool {
+    f.is_none_or(|f| {
         f.unknown.is_empty()
             && f.enforce_naming_style.is_none()
             && f.default_symbol_visibility.is_none()
     })
 }
 
+/// An options message's `features` field, inline or boxed
+/// (`FieldOptions` boxes it).
+trait FeatureSlot {
+    fn slot(&self) -> Option<&FeatureSet>;
+    fn slot_mut(&mut self) -> Option<&mut FeatureSet>;
+}
+
+impl FeatureSlot for Option<FeatureSet> {
+    fn slot(&self) -> Option<&FeatureSet> {
+        self.as_ref()
+    }
+    fn slot_mut(&mut self) -> Option<&mut FeatureSet> {
+        self.as_mut()
+    }
+}
+
+impl FeatureSlot for Option<Box<FeatureSet>> {
+    fn slot(&self) -> Option<&FeatureSet> {
+        self.as_deref()
+    }
+    fn slot_mut(&mut self) -> Option<&mut FeatureSet> {
+        self.as_deref_mut()
+    }
+}
+
 macro_rules! has_features {
     ($($t:ty $(=> |$o:ident| $extra:expr)?),*) => {$(
         impl HasFeatures for $t {
-            fn features_mut(&mut self) -> &mut Option<FeatureSet> {
-                &mut self.features
+            fn features_mut(&mut self) -> Option<&mut FeatureSet> {
+                self.features.slot_mut()
             }
             fn kept_as_is(&self) -> bool {
                 self.unknown.is_empty()
-                    && features_kept_as_is(&self.features)
+                    && features_kept_as_is(self.features.slot())
                     $(&& { let $o = self; $extra })?
             }
         }
@@ -46,7 +71,7 @@ macro_rules! has_features {
 }
 
 impl<T: HasFeatures> HasFeatures for Box<T> {
-    fn features_mut(&mut self) -> &mut Option<FeatureSet> {
+    fn features_mut(&mut self) -> Option<&mut FeatureSet> {
         (**self).features_mut()
     }
     fn kept_as_is(&self) -> bool {
@@ -136,7 +161,7 @@ fn rewrite<T: Encode + Decode + Default + HasFeatures>(
     // The bytes came from our own encoder plus well-formed records; should
     // they still not parse, the options are left as they were.
     if let Ok(mut v) = decode::<T>(&new) {
-        if let Some(fs) = v.features_mut().as_mut() {
+        if let Some(fs) = v.features_mut() {
             // The language feature messages are protoforge's built-in ones,
             // as they are protoc's compiled-in ones.
             let builtin = super::schema::builtin();

@@ -113,7 +113,7 @@ impl Features {
     /// members) has features `self`, including what proto2 and proto3
     /// express with labels, types and the `packed` option.
     pub fn of_field(self, edition: Edition, f: &FieldDescriptorProto) -> Features {
-        let mut r = self.merge(f.options.as_ref().and_then(|o| o.features.as_ref()));
+        let mut r = self.merge(f.options.as_ref().and_then(|o| o.features.as_deref()));
         let legacy = edition.0 < Edition::EDITION_2023.0;
         if legacy {
             if f.label == Some(Label::LABEL_REQUIRED) {
@@ -219,10 +219,10 @@ mod tests {
             r#type: Some(Type::TYPE_INT32),
             label: Some(Label::LABEL_OPTIONAL),
             options: Some(Box::new(FieldOptions {
-                features: Some(FeatureSet {
+                features: Some(Box::new(FeatureSet {
                     field_presence: Some(FieldPresence::LEGACY_REQUIRED),
                     ..Default::default()
-                }),
+                })),
                 ..Default::default()
             })),
             ..Default::default()
