@@ -54,6 +54,17 @@ impl Compilation {
     pub fn descriptor_set_parts(&self) -> Vec<Vec<u8>> {
         crate::descriptor::encode_file_set_parts(&self.files)
     }
+
+    /// Writes the `FileDescriptorSet` bytes to `w`, encoding a few hundred
+    /// files at a time (in parallel): the whole set is never in memory.
+    pub fn write_descriptor_set(&self, w: &mut dyn std::io::Write) -> std::io::Result<()> {
+        for batch in self.files.chunks(256) {
+            for part in crate::descriptor::encode_file_set_parts(batch) {
+                w.write_all(&part)?;
+            }
+        }
+        Ok(())
+    }
 }
 
 /// Compiles `inputs` (paths or virtual names, as on protoc's command line).

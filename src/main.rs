@@ -12,7 +12,7 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand};
 use protoforge::compile::{compile_then_exit, CompileOptions};
 use protoforge::diagnostics::{render, ErrorFormat};
-use protoforge::output::write_atomic_chunks;
+use protoforge::output::write_atomic_with;
 
 #[derive(Parser)]
 #[command(
@@ -196,13 +196,11 @@ fn run_compile(args: CompileArgs, mut outputs: protoforge::plugin::Outputs) -> E
         }
     }
     if let Some(out) = &args.descriptor_set_out {
-        let parts = result.descriptor_set_parts();
-        protoforge::trace::phase("encode");
-        if let Err(e) = write_atomic_chunks(out, &parts) {
+        if let Err(e) = write_atomic_with(out, |w| result.write_descriptor_set(w)) {
             eprintln!("{}: {e}", out.display());
             return ExitCode::FAILURE;
         }
-        protoforge::trace::phase("write");
+        protoforge::trace::phase("encode and write");
     }
     // The process ends here: skip freeing gigabytes of descriptors one by one.
     std::mem::forget(result);

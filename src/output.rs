@@ -88,8 +88,23 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
 /// [`write_atomic`] for content in pieces, written one after the other
 /// (no joined copy of a large output is made).
 pub fn write_atomic_chunks<B: AsRef<[u8]>>(path: &Path, chunks: &[B]) -> io::Result<()> {
+    write_atomic_with(path, |w| {
+        for c in chunks {
+            w.write_all(c.as_ref())?;
+        }
+        Ok(())
+    })
+}
+
+/// [`write_atomic`] for content that `fill` writes, in order, to the
+/// writer it is given (buffered): a large output need never be held in
+/// memory whole.
+pub fn write_atomic_with(
+    path: &Path,
+    fill: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> io::Result<()> {
     let path = match classify(path) {
-        Target::Direct => return write_direct(path, chunks),
+        Target::Direct => return write_direct(path, fill),
         Target::Replace(p) => p,
     };
     let dir = match path.parent() {
@@ -103,7 +118,7 @@ pub fn write_atomic_chunks<B: AsRef<[u8]>>(path: &Path, chunks: &[B]) -> io::Res
     {
         Ok(t) => t,
         Err(e) if e.kind() == io::ErrorKind::PermissionDenied && path.is_file() => {
-            return write_direct(&path, chunks);
+            return write_direct(&path, fill);
         }
         Err(e) => return Err(e),
     };
@@ -116,29 +131,33 @@ pub fn write_atomic_chunks<B: AsRef<[u8]>>(path: &Path, chunks: &[B]) -> io::Res
             .map_or_else(|_| fs::Permissions::from_mode(0o644), |m| m.permissions());
         tmp.as_file().set_permissions(mode)?;
     }
-    write_chunks(tmp.as_file_mut(), chunks)?;
+    write_with(tmp.as_file_mut(), fill)?;
     tmp.as_file().sync_all().ok();
     tmp.persist(&path).map_err(|e| e.error)?;
     Ok(())
 }
 
 /// Opens `path` for writing (truncating a regular file, as protoc does) and
-/// writes `chunks`.
-fn write_direct<B: AsRef<[u8]>>(path: &Path, chunks: &[B]) -> io::Result<()> {
+/// lets `fill` write to it.
+fn write_direct(
+    path: &Path,
+    fill: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> io::Result<()> {
     let f = fs::OpenOptions::new()
         .write(true)
         .create(true)
         .truncate(true)
         .open(path)?;
-    write_chunks(f, chunks)
+    write_with(f, fill)
 }
 
-/// Writes `chunks` in order to `to`, through one buffer.
-fn write_chunks<B: AsRef<[u8]>>(to: impl Write, chunks: &[B]) -> io::Result<()> {
+/// Lets `fill` write to `to` through one buffer, then flushes it.
+fn write_with(
+    to: impl Write,
+    fill: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> io::Result<()> {
     let mut w = io::BufWriter::new(to);
-    for c in chunks {
-        w.write_all(c.as_ref())?;
-    }
+    fill(&mut w)?;
     w.flush()
 }
 

@@ -74,7 +74,14 @@ fn ours(name: &str, mode: Mode) -> Result<Vec<u8>, String> {
             .collect();
         return Err(msgs.join("\n"));
     }
-    Ok(c.descriptor_set())
+    let whole = c.descriptor_set();
+    // What `protoforge compile -o` writes: the same bytes, a batch of files
+    // at a time.
+    let mut streamed = Vec::new();
+    c.write_descriptor_set(&mut streamed)
+        .expect("writing to a Vec cannot fail");
+    assert_eq!(streamed, whole, "streamed set differs for {name}");
+    Ok(whole)
 }
 
 /// The `FileDescriptorProto` records of a descriptor set, as raw bytes.
