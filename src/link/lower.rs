@@ -530,6 +530,12 @@ impl<'a> Lowerer<'a> {
                 FileItem::Empty(_) => {}
             }
         }
+        // These grew by doubling; they live for the whole compilation.
+        fd.message_type.shrink_to_fit();
+        fd.enum_type.shrink_to_fit();
+        fd.service.shrink_to_fit();
+        fd.extension.shrink_to_fit();
+        fd.dependency.shrink_to_fit();
         fd
     }
 
@@ -569,7 +575,13 @@ impl<'a> Lowerer<'a> {
         let (mut fields, mut nested, mut enums) = (0, 0, 0);
         for item in items {
             match item {
-                MessageItem::Field(_) => fields += 1,
+                MessageItem::Field(f) => {
+                    fields += 1;
+                    // A map's entry or a group's body is a nested message.
+                    if matches!(f.ty, FieldType::Map { .. } | FieldType::Group { .. }) {
+                        nested += 1;
+                    }
+                }
                 MessageItem::Oneof(o) => fields += o.items.len(),
                 MessageItem::Message(_) => nested += 1,
                 MessageItem::Enum(_) => enums += 1,
@@ -1402,6 +1414,12 @@ impl<'a> Lowerer<'a> {
             ..Default::default()
         };
         let mut option_count = 0;
+        sv.method.reserve(
+            s.items
+                .iter()
+                .filter(|i| matches!(i, ServiceItem::Method(_)))
+                .count(),
+        );
         for item in &s.items {
             match item {
                 ServiceItem::Option(d) => {
