@@ -48,13 +48,13 @@ fn lower_corpus() {
     for &i in &loaded.inputs {
         let file = &loaded.files[i];
         let lowered = lower(file);
-        for o in &lowered.options {
+        for (target, o) in lowered.options.iter() {
             if let Some(ix) = o.location_index {
                 notes.push_str(&format!(
                     "opt\t{}\t{}\t{}\n",
                     file.name,
                     ix,
-                    o.target.len() + 1
+                    target.len() + 1
                 ));
             }
         }

@@ -29,8 +29,6 @@
 
 use std::collections::HashSet;
 
-use smallvec::SmallVec;
-
 use super::refs::TypeRefs;
 use super::schema::{FileFlags, Flags};
 use super::source_info::{SourceInfoBuilder, SpanMap};
@@ -79,9 +77,9 @@ impl OptionsKind {
 /// An option statement (or `[…]` entry) waiting to be interpreted.
 #[derive(Clone, Debug)]
 pub struct PendingOption {
-    /// Descriptor path of the element that owns the options: `[]` for the
-    /// file, `[4, 0]` for message 0, `[4, 0, 2, 1]` for its field 1, …
-    pub target: SmallVec<[i32; 6]>,
+    /// Where [`Pending::target`] finds the descriptor path of the element
+    /// that owns the options.
+    target: u32,
     pub kind: OptionsKind,
     /// The name as written, without spaces or comments: parts joined by
     /// dots, extension parts in parentheses (`(google.api.http).get`).
@@ -90,7 +88,7 @@ pub struct PendingOption {
     /// The value. An aggregate keeps only its span: its text is parsed
     /// again when the option is interpreted, so that no text-format tree
     /// waits in memory for the whole compilation.
-    pub value: OptionValue,
+    pub value: PendingValue,
     /// Index into `proto.source_code_info.location` of the location recorded
     /// for this option (path `[..target, options field, 999, i]`). `None` for
     /// options protoc copies without a location (a map field's `features` and
@@ -102,7 +100,7 @@ impl PendingOption {
     /// A compact copy of an option statement, taken before the syntax tree
     /// is freed.
     fn new(
-        target: &[i32],
+        target: u32,
         kind: OptionsKind,
         decl: &OptionDecl,
         location_index: Option<usize>,
@@ -121,15 +119,29 @@ impl PendingOption {
             }
         }
         let value = match &decl.value {
-            OptionValue::Aggregate(a) => OptionValue::Aggregate(ast::Aggregate {
-                span: a.span,
-                fields: Vec::new(),
-                errors: Vec::new(),
-            }),
-            v => v.clone(),
+            OptionValue::Ident {
+                negative,
+                ident,
+                span,
+            } => PendingValue::Ident {
+                negative: *negative,
+                name: ident.name.as_str().into(),
+                name_span: ident.span,
+                span: *span,
+            },
+            OptionValue::Int(i) => PendingValue::Int(i.clone()),
+            OptionValue::Float { value, span } => PendingValue::Float {
+                value: *value,
+                span: *span,
+            },
+            OptionValue::Str(s) => PendingValue::Str {
+                value: s.value.as_slice().into(),
+                span: s.span,
+            },
+            OptionValue::Aggregate(a) => PendingValue::Aggregate(a.span),
         };
         PendingOption {
-            target: SmallVec::from_slice(target),
+            target,
             kind,
             name: name.into_boxed_str(),
             name_span: decl.name.span,
@@ -174,6 +186,127 @@ impl PendingOption {
     }
 }
 
+/// An option value kept compactly until it is interpreted.
+#[derive(Clone, Debug, PartialEq)]
+pub enum PendingValue {
+    Ident {
+        negative: bool,
+        name: Box<str>,
+        name_span: Span,
+        span: Span,
+    },
+    Int(ast::IntLit),
+    Float {
+        value: f64,
+        span: Span,
+    },
+    Str {
+        value: Box<[u8]>,
+        span: Span,
+    },
+    /// Only the span (braces included): the text is parsed again.
+    Aggregate(Span),
+}
+
+impl PendingValue {
+    /// The value as the syntax tree had it; an aggregate comes back with
+    /// no fields parsed.
+    pub fn to_value(&self) -> OptionValue {
+        match self {
+            PendingValue::Ident {
+                negative,
+                name,
+                name_span,
+                span,
+            } => OptionValue::Ident {
+                negative: *negative,
+                ident: ast::Ident {
+                    name: name.to_string(),
+                    span: *name_span,
+                },
+                span: *span,
+            },
+            PendingValue::Int(i) => OptionValue::Int(i.clone()),
+            PendingValue::Float { value, span } => OptionValue::Float {
+                value: *value,
+                span: *span,
+            },
+            PendingValue::Str { value, span } => OptionValue::Str(ast::StrLit {
+                value: value.to_vec(),
+                span: *span,
+            }),
+            PendingValue::Aggregate(span) => OptionValue::Aggregate(ast::Aggregate {
+                span: *span,
+                fields: Vec::new(),
+                errors: Vec::new(),
+            }),
+        }
+    }
+}
+
+/// One file's pending options, with the descriptor paths of their
+/// elements written once each into a shared list.
+#[derive(Clone, Debug, Default)]
+pub struct Pending {
+    pub list: Vec<PendingOption>,
+    /// Each target path as its length followed by its elements; options of
+    /// one element in a row share one entry.
+    targets: Vec<i32>,
+}
+
+impl Pending {
+    fn push(
+        &mut self,
+        target: &[i32],
+        kind: OptionsKind,
+        decl: &OptionDecl,
+        location_index: Option<usize>,
+    ) {
+        let last = self.list.last().map(|o| o.target);
+        let at = match last {
+            Some(at) if self.target_at(at) == target => at,
+            _ => {
+                let at = self.targets.len() as u32;
+                self.targets.push(target.len() as i32);
+                self.targets.extend_from_slice(target);
+                at
+            }
+        };
+        self.list
+            .push(PendingOption::new(at, kind, decl, location_index));
+    }
+
+    fn target_at(&self, at: u32) -> &[i32] {
+        let at = at as usize;
+        let len = self.targets.get(at).copied().unwrap_or(0) as usize;
+        self.targets.get(at + 1..at + 1 + len).unwrap_or(&[])
+    }
+
+    /// Descriptor path of the element that owns `o`'s options: `[]` for the
+    /// file, `[4, 0]` for message 0, `[4, 0, 2, 1]` for its field 1, …
+    pub fn target(&self, o: &PendingOption) -> &[i32] {
+        self.target_at(o.target)
+    }
+
+    /// Each option with its target, in source order.
+    pub fn iter(&self) -> impl Iterator<Item = (&[i32], &PendingOption)> + '_ {
+        self.list.iter().map(|o| (self.target(o), o))
+    }
+
+    pub fn len(&self) -> usize {
+        self.list.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.list.is_empty()
+    }
+
+    fn shrink_to_fit(&mut self) {
+        self.list.shrink_to_fit();
+        self.targets.shrink_to_fit();
+    }
+}
+
 /// The length of the first part of a joined option name: up to the next
 /// dot, or the whole `(…)` of an extension.
 fn part_len(name: &str) -> usize {
@@ -194,7 +327,7 @@ pub struct Lowered {
     pub spans: SpanMap,
     /// Every option statement and `[…]` entry, in source order (options
     /// copied to map entry fields follow their map field's options).
-    pub options: Vec<PendingOption>,
+    pub options: Pending,
     /// The encoding-relevant settings among those options, by element.
     pub flags: FileFlags,
     pub diagnostics: Vec<Diagnostic>,
@@ -245,7 +378,7 @@ fn lower_recording(
         syntax: Syntax::Proto2,
         edition: None,
         info: SourceInfoBuilder::with_recording(text, locations, spans),
-        options: Vec::new(),
+        options: Pending::default(),
         flags: FileFlags::default(),
         diags: Vec::new(),
     };
@@ -291,7 +424,7 @@ struct Lowerer<'a> {
     syntax: Syntax,
     edition: Option<Edition>,
     info: SourceInfoBuilder<'a>,
-    options: Vec<PendingOption>,
+    options: Pending,
     flags: FileFlags,
     diags: Vec<Diagnostic>,
 }
@@ -350,8 +483,7 @@ impl<'a> Lowerer<'a> {
         let comments = (!decl.comments.is_empty()).then_some(&decl.comments);
         let loc = self.info.add_with(&p, decl.span, comments);
         self.note_flags(target, decl);
-        self.options
-            .push(PendingOption::new(target, kind, decl, Some(loc)));
+        self.options.push(target, kind, decl, Some(loc));
     }
 
     fn note_flags(&mut self, target: &[i32], decl: &OptionDecl) {
@@ -1057,8 +1189,7 @@ impl<'a> Lowerer<'a> {
                         x.options.get_or_insert_with(Box::default);
                         let target = path(&ep, &[2, i as i32]);
                         self.note_flags(&target, d);
-                        self.options
-                            .push(PendingOption::new(&target, OptionsKind::Field, d, None));
+                        self.options.push(&target, OptionsKind::Field, d, None);
                     }
                 }
             }
@@ -1883,6 +2014,7 @@ mod tests {
         type Summary = (String, Vec<(String, bool)>, Vec<String>);
         let got: Vec<Summary> = lowered
             .options
+            .list
             .iter()
             .map(|o| {
                 let parts: Vec<(String, bool)> = o
@@ -1917,11 +2049,10 @@ mod tests {
             ]
         );
         // The aggregate keeps its span (braces included) and no parsed fields.
-        let ast::OptionValue::Aggregate(a) = &lowered.options[1].value else {
-            panic!("an aggregate: {:?}", lowered.options[1].value);
+        let PendingValue::Aggregate(span) = lowered.options.list[1].value else {
+            panic!("an aggregate: {:?}", lowered.options.list[1].value);
         };
-        assert_eq!(&text[a.span.range()], "{ z: 1 }");
-        assert!(a.fields.is_empty());
+        assert_eq!(&text[span.range()], "{ z: 1 }");
     }
 
     #[test]
@@ -1933,9 +2064,9 @@ mod tests {
         let summary: Vec<(Vec<i32>, OptionsKind, Option<Vec<i32>>)> = lowered
             .options
             .iter()
-            .map(|o| {
+            .map(|(target, o)| {
                 (
-                    o.target.to_vec(),
+                    target.to_vec(),
                     o.kind,
                     o.location_index
                         .map(|i| info.location[i as usize].path.to_vec()),
@@ -2074,7 +2205,7 @@ mod tests {
             let locs: HashMap<usize, usize> = lowered
                 .options
                 .iter()
-                .filter_map(|o| Some((o.location_index? as usize, o.target.len() + 1)))
+                .filter_map(|(t, o)| Some((o.location_index? as usize, t.len() + 1)))
                 .collect();
             let want = mask(golden, &locs);
             let got = mask(lowered.proto, &locs);

@@ -66,7 +66,7 @@ pub fn lower_and_resolve(loaded: &Loaded) -> SchemaData {
     schema
 }
 
-type Pending = Vec<Vec<PendingOption>>;
+type Pending = Vec<lower::Pending>;
 /// One file's interpreted options (element path, kind, records) and diagnostics.
 type FileOptionsResult = (Vec<(Vec<i32>, OptionsKind, Interpreted)>, Vec<Diagnostic>);
 
@@ -360,12 +360,12 @@ fn link_lowered(loaded: &Loaded, lowered: Vec<lower::Lowered>) -> Linked {
                 let mut groups: Vec<(Vec<i32>, OptionsKind, Vec<&PendingOption>)> = Vec::new();
                 let mut group_of: rustc_hash::FxHashMap<(&[i32], OptionsKind), usize> =
                     Default::default();
-                for o in &statements {
-                    match group_of.get(&(o.target.as_slice(), o.kind)) {
+                for (target, o) in statements.iter() {
+                    match group_of.get(&(target, o.kind)) {
                         Some(&g) => groups[g].2.push(o),
                         None => {
-                            group_of.insert((&o.target, o.kind), groups.len());
-                            groups.push((o.target.to_vec(), o.kind, vec![o]));
+                            group_of.insert((target, o.kind), groups.len());
+                            groups.push((target.to_vec(), o.kind, vec![o]));
                         }
                     }
                 }

@@ -210,7 +210,7 @@ impl<'a> Interpreter<'a> {
             }
             set_paths.push((numbers.clone(), repeated));
             // The value.
-            let Some(value) = self.value(last, &o.value, scope) else {
+            let Some(value) = self.value(last, &o.value.to_value(), scope) else {
                 break;
             };
             // Nest the record from the innermost step outwards.
