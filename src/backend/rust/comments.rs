@@ -170,6 +170,10 @@ fn close_indented(out: &mut Vec<String>) {
 /// Escapes brackets that rustdoc would take for links and wraps bare URLs,
 /// outside inline code spans.
 fn escape_inline(line: &str) -> String {
+    // Most lines have nothing to escape: no code span, bracket, `<` or URL.
+    if !line.bytes().any(|b| matches!(b, b'`' | b'[' | b']' | b'<')) && !line.contains("http") {
+        return line.to_string();
+    }
     let chars: Vec<char> = line.chars().collect();
     // Which characters are inside `code` spans.
     let mut in_code = vec![false; chars.len()];

@@ -133,7 +133,7 @@ impl<'c, 'a> FileGen<'c, 'a> {
             return TokenStream::new();
         };
         let lines = comments::doc_lines(loc.leading_comments(), loc.trailing_comments());
-        quote! { #( #[doc = #lines] )* }
+        self.ctx.doc_attr(lines)
     }
 
     fn user_attrs(&mut self, map: &super::options::PathMap<String>, fq: &str) -> TokenStream {

@@ -117,7 +117,8 @@ pub fn generate(pool: &Pool, files_to_generate: &[String], opts: &Options, out: 
                     file_diags.extend(more);
                     diagnostics.push((fi, file_diags));
                 }
-                let text = (!tokens.is_empty()).then(|| format_tokens(tokens));
+                let text = (!tokens.is_empty())
+                    .then(|| format_tokens(tokens).map(|t| insert_docs(&t, &ctx.take_docs())));
                 ModuleOut {
                     segments,
                     text,
@@ -210,6 +211,38 @@ struct ModuleOut {
     extensions: usize,
 }
 
+/// What a doc placeholder attribute holds before its number.
+const DOC_MARK: &str = " @@protoforge-doc:";
+
+/// Replaces each `///` placeholder line that prettyplease wrote for
+/// [`Context::doc_attr`] by the doc lines it stands for, at its indentation
+/// (the lines prettyplease itself writes for `#[doc = " line"]`).
+fn insert_docs(text: &str, docs: &[Vec<String>]) -> String {
+    let extra: usize = docs.iter().flatten().map(|l| l.len() + 16).sum();
+    let mut out = String::with_capacity(text.len() + extra);
+    for line in text.split_inclusive('\n') {
+        let t = line.trim_start_matches(' ');
+        let lines = t
+            .strip_prefix("///")
+            .and_then(|r| r.strip_prefix(DOC_MARK))
+            .and_then(|n| n.trim_end().parse::<usize>().ok())
+            .and_then(|n| docs.get(n));
+        match lines {
+            Some(lines) => {
+                let indent = &line[..line.len() - t.len()];
+                for l in lines {
+                    out.push_str(indent);
+                    out.push_str("///");
+                    out.push_str(l);
+                    out.push('\n');
+                }
+            }
+            None => out.push_str(line),
+        }
+    }
+    out
+}
+
 /// Pretty-prints generated code: parsed by syn from the token trees, laid
 /// out by prettyplease.
 fn format_tokens(tokens: TokenStream) -> Result<String, String> {
@@ -296,9 +329,29 @@ pub struct Context<'a> {
     reach_cache: RefCell<HashMap<(String, String), bool>>,
     copy_cache: RefCell<HashMap<String, bool>>,
     eq_cache: RefCell<HashMap<String, bool>>,
+    /// Doc comment lines, by placeholder number (see [`Context::doc_attr`]).
+    docs: RefCell<Vec<Vec<String>>>,
 }
 
 impl<'a> Context<'a> {
+    /// A `#[doc]` attribute standing for `lines` (each written as `///` +
+    /// line): one short placeholder instead of a string literal per line,
+    /// which syn would parse and prettyplease unescape again; the module's
+    /// text gets the lines back in [`insert_docs`].
+    pub fn doc_attr(&self, lines: Vec<String>) -> TokenStream {
+        if lines.is_empty() {
+            return TokenStream::new();
+        }
+        let mut docs = self.docs.borrow_mut();
+        let mark = format!("{DOC_MARK}{}", docs.len());
+        docs.push(lines);
+        quote::quote! { #[doc = #mark] }
+    }
+
+    fn take_docs(&self) -> Vec<Vec<String>> {
+        std::mem::take(&mut *self.docs.borrow_mut())
+    }
+
     pub fn new(pool: &'a Pool, opts: &'a Options) -> Context<'a> {
         let mut externs = opts.extern_paths.clone();
         if !opts.compile_well_known_types {
@@ -345,6 +398,7 @@ impl<'a> Context<'a> {
             reach_cache: RefCell::default(),
             copy_cache: RefCell::default(),
             eq_cache: RefCell::default(),
+            docs: RefCell::default(),
         }
     }
 
@@ -369,6 +423,7 @@ impl<'a> Context<'a> {
             reach_cache: RefCell::default(),
             copy_cache: RefCell::default(),
             eq_cache: RefCell::default(),
+            docs: RefCell::default(),
         }
     }
 
@@ -649,6 +704,49 @@ trait Emit {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn doc_placeholders_come_back_as_the_lines_prettyplease_writes() {
+        let pool = Pool::default();
+        let opts = Options::default();
+        let ctx = Context::new(&pool, &opts);
+        let a = ctx.doc_attr(vec![
+            " First [line].".into(),
+            String::new(),
+            " Third.".into(),
+        ]);
+        let none = ctx.doc_attr(Vec::new());
+        assert!(none.is_empty());
+        let b = ctx.doc_attr(vec![" Field.".into()]);
+        let tokens = quote::quote! {
+            #a
+            pub struct M {
+                #b
+                pub x: i32,
+            }
+        };
+        let text = insert_docs(&format_tokens(tokens).unwrap(), &ctx.take_docs());
+        assert_eq!(
+            text,
+            "/// First [line].\n///\n/// Third.\npub struct M {\n    /// Field.\n    pub x: i32,\n}\n"
+        );
+        // The same text as string literals, laid out by prettyplease.
+        let direct = quote::quote! {
+            #[doc = " First [line]."]
+            #[doc = ""]
+            #[doc = " Third."]
+            pub struct M {
+                #[doc = " Field."]
+                pub x: i32,
+            }
+        };
+        assert_eq!(text, format_tokens(direct).unwrap());
+        // A placeholder number with no lines is left as it is.
+        assert_eq!(
+            insert_docs("    /// @@protoforge-doc:9\n", &[]),
+            "    /// @@protoforge-doc:9\n"
+        );
+    }
 
     #[test]
     fn module_tree_nests_and_sorts() {

@@ -124,7 +124,7 @@ impl<'c, 'a> ServiceGen<'c, 'a> {
             return TokenStream::new();
         };
         let lines = comments::doc_lines(loc.leading_comments(), None);
-        quote! { #( #[doc = #lines] )* }
+        self.ctx.doc_attr(lines)
     }
 
     /// The Rust type of a request or response message, seen from inside
