@@ -128,12 +128,32 @@ pub struct Compiled {
 /// them, through the same stages as `protoforge compile`, without touching
 /// the file system.
 pub fn compile_files(files: &[(&str, &str)], inputs: &[&str]) -> Compiled {
-    let loaded = load_in_memory(files, inputs, true);
+    compile_files_with(files, inputs, false)
+}
+
+/// [`compile_files`]; with `early`, the way `protoforge compile` does it:
+/// each file lowered (with source info) as it is parsed and its syntax
+/// tree freed, trees parsed again only for diagnostics that need spans.
+pub fn compile_files_with(files: &[(&str, &str)], inputs: &[&str], early: bool) -> Compiled {
+    let mut loaded = if early {
+        let opts = protoforge::load::LoadOptions {
+            builtin_wkt: true,
+            lower: true,
+            ..Default::default()
+        };
+        protoforge::load::load_in_memory_with(files, inputs, &opts)
+    } else {
+        load_in_memory(files, inputs, true)
+    };
     let mut diagnostics = loaded.diagnostics.clone();
     let mut full = None;
     let mut set = None;
     if !loaded.has_errors() {
-        let linked = protoforge::link::link(&loaded);
+        let linked = if early {
+            protoforge::link::link_with(&mut loaded, true)
+        } else {
+            protoforge::link::link(&loaded)
+        };
         diagnostics.extend(linked.diagnostics.iter().cloned());
         if !diagnostics.iter().any(Diagnostic::is_error) {
             diagnostics.extend(protoforge::check::run(&loaded, &linked));
@@ -181,7 +201,9 @@ fn assert_round_trip<T: Decode + Encode>(what: &str, bytes: &[u8]) -> Option<T> 
 /// success the descriptor set round-trips and the Rust backend runs.
 pub fn compile(data: &[u8]) {
     let text = text_of(data);
-    let c = compile_files(&[(FILE_NAME, &text)], &[FILE_NAME]);
+    // Half the inputs (by length) take the CLI's early-lowering path.
+    let early = data.len() % 2 == 1;
+    let c = compile_files_with(&[(FILE_NAME, &text)], &[FILE_NAME], early);
     render_all(&c.diagnostics, &c.loaded);
     if let Some(set) = &c.set {
         let back: FileDescriptorSet = decode(set).expect("our own descriptor set decodes");

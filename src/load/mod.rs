@@ -200,8 +200,14 @@ pub fn load_in_memory(files: &[(&str, &str)], inputs: &[&str], builtin_wkt: bool
         skip_comments: false,
         lower: false,
     };
+    load_in_memory_with(files, inputs, &opts)
+}
+
+/// [`load_in_memory`] with the other load options (`roots` is ignored):
+/// `lower` gives the compile pipeline's early lowering.
+pub fn load_in_memory_with(files: &[(&str, &str)], inputs: &[&str], opts: &LoadOptions) -> Loaded {
     let resolver = Resolver {
-        opts: &opts,
+        opts,
         roots: Vec::new(),
         memory: files
             .iter()
