@@ -30,6 +30,10 @@ enum Raw {
     LineComment,
     #[token("/*", scan_block_comment)]
     BlockComment,
+    /// The punctuation of the grammar, matched here rather than through
+    /// the error path (which every other byte takes).
+    #[regex(r"[{}()\[\]<>;,=.:+\-/]")]
+    Punct,
 }
 
 /// How a string or block comment scan ended.
@@ -304,6 +308,7 @@ pub fn tokenize_limited(text: &str, max_errors: usize) -> Tokens<'_> {
                 }
                 continue;
             }
+            Ok(Raw::Punct) => Tok::Sym(s.bytes().next().map_or('?', char::from)),
             Err(()) => {
                 let c = s.chars().next().unwrap_or('\u{fffd}');
                 if c.is_ascii_graphic() {
