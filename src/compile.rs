@@ -49,12 +49,6 @@ impl Compilation {
         encode_file_set(&self.files)
     }
 
-    /// The `FileDescriptorSet` bytes in pieces, one per file (see
-    /// [`crate::descriptor::encode_file_set_parts`]).
-    pub fn descriptor_set_parts(&self) -> Vec<Vec<u8>> {
-        crate::descriptor::encode_file_set_parts(&self.files)
-    }
-
     /// Writes the `FileDescriptorSet` bytes to `w`, encoding a few hundred
     /// files at a time (in parallel): the whole set is never in memory.
     pub fn write_descriptor_set(&self, w: &mut dyn std::io::Write) -> std::io::Result<()> {
