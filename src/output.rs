@@ -131,8 +131,10 @@ pub fn write_atomic_with(
             .map_or_else(|_| fs::Permissions::from_mode(0o644), |m| m.permissions());
         tmp.as_file().set_permissions(mode)?;
     }
+    // No fsync: the rename already keeps readers from ever seeing a partial
+    // file, and forcing 80 MB to disk would cost more than the whole write
+    // (protoc does not sync its outputs either).
     write_with(tmp.as_file_mut(), fill)?;
-    tmp.as_file().sync_all().ok();
     tmp.persist(&path).map_err(|e| e.error)?;
     Ok(())
 }

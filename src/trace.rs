@@ -38,7 +38,34 @@ pub fn phase(name: &str) {
     let ms = now.duration_since(*last).as_secs_f64() * 1000.0;
     *last = now;
     let (rss, peak) = memory();
-    eprintln!("trace: {name:<24} {ms:9.1} ms  rss {rss:6} MiB  peak {peak:6} MiB");
+    let cpu = cpu_ms();
+    let mut last_cpu = LAST_CPU.lock().unwrap_or_else(|e| e.into_inner());
+    let cpu_used = cpu.saturating_sub(*last_cpu);
+    *last_cpu = cpu;
+    eprintln!(
+        "trace: {name:<24} {ms:9.1} ms  cpu {cpu_used:6} ms  rss {rss:6} MiB  peak {peak:6} MiB"
+    );
+}
+
+/// The process's CPU time at the last phase end.
+static LAST_CPU: Mutex<u64> = Mutex::new(0);
+
+/// The process's user plus system CPU time in milliseconds, from /proc
+/// (0 elsewhere). The kernel counts in ticks, usually of 10 ms.
+fn cpu_ms() -> u64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    // The command name may hold spaces: fields are counted after its ')'.
+    let Some(rest) = stat.rsplit_once(')').map(|(_, r)| r) else {
+        return 0;
+    };
+    let f: Vec<u64> = rest
+        .split_whitespace()
+        .skip(11)
+        .take(2)
+        .filter_map(|v| v.parse().ok())
+        .collect();
+    let ticks: u64 = f.iter().sum();
+    ticks * 1000 / 100
 }
 
 /// Current and peak resident set size in MiB, from /proc (0 elsewhere).

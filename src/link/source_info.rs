@@ -3,6 +3,7 @@
 //! spans in protoc's 0-based line/column counting (tabs advance to the next
 //! multiple of 8) and the comments protoc attaches.
 
+use std::cell::Cell;
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
@@ -20,38 +21,56 @@ pub struct LineIndex<'a> {
     text: &'a [u8],
     /// Byte offset where each line starts.
     starts: Vec<usize>,
+    /// The line of the last lookup: locations come mostly in text order.
+    hint: Cell<usize>,
 }
 
 impl<'a> LineIndex<'a> {
     pub fn new(text: &'a str) -> Self {
         let bytes = text.as_bytes();
-        let mut starts = vec![0];
-        starts.extend(
-            bytes
-                .iter()
-                .enumerate()
-                .filter(|(_, &b)| b == b'\n')
-                .map(|(i, _)| i + 1),
-        );
+        let mut starts = Vec::with_capacity(bytes.len() / 32 + 1);
+        starts.push(0);
+        starts.extend(memchr::memchr_iter(b'\n', bytes).map(|i| i + 1));
         LineIndex {
             text: bytes,
             starts,
+            hint: Cell::new(0),
         }
+    }
+
+    /// The line holding `offset` (at most the text's length).
+    fn line_of(&self, offset: usize) -> usize {
+        let on = |l: usize| {
+            self.starts[l] <= offset && self.starts.get(l + 1).is_none_or(|&next| offset < next)
+        };
+        let h = self.hint.get();
+        let line = if h < self.starts.len() && on(h) {
+            h
+        } else if h + 1 < self.starts.len() && on(h + 1) {
+            h + 1
+        } else {
+            self.starts.partition_point(|&s| s <= offset) - 1
+        };
+        self.hint.set(line);
+        line
     }
 
     /// The 0-based (line, column) of `offset`, as protoc's tokenizer counts.
     pub fn line_col(&self, offset: usize) -> (i32, i32) {
         let offset = offset.min(self.text.len());
-        let line = self.starts.partition_point(|&s| s <= offset) - 1;
-        let col = self.text[self.starts[line]..offset]
-            .iter()
-            .fold(0usize, |col, &b| {
+        let line = self.line_of(offset);
+        let before = &self.text[self.starts[line]..offset];
+        let col = if memchr::memchr(b'\t', before).is_none() {
+            before.len()
+        } else {
+            before.iter().fold(0usize, |col, &b| {
                 if b == b'\t' {
                     col + TAB_WIDTH - col % TAB_WIDTH
                 } else {
                     col + 1
                 }
-            });
+            })
+        };
         (line as i32, col as i32)
     }
 
@@ -247,6 +266,11 @@ mod tests {
         assert_eq!(idx.line_col(5), (1, 8));
         assert_eq!(idx.line_col(7), (1, 10));
         assert_eq!(idx.line_col(100), (2, 0));
+        // Lookups out of text order find the same positions.
+        assert_eq!(idx.line_col(0), (0, 0));
+        assert_eq!(idx.line_col(7), (1, 10));
+        assert_eq!(idx.line_col(3), (0, 9));
+        assert_eq!(idx.line_col(4), (1, 0));
     }
 
     #[test]

@@ -1,6 +1,8 @@
 //! The tokenizer: logos does the scanning, this module adds protoc's rules
 //! (literal validation, comment attribution) on top.
 
+use std::borrow::Cow;
+
 use logos::Logos;
 
 use super::ast::Span;
@@ -552,6 +554,10 @@ pub struct GapComments {
 pub fn gap_comments(text: &str, from: Option<usize>, to: usize, next: &str) -> GapComments {
     let b = text.as_bytes();
     let to = to.min(b.len());
+    // Every comment starts with a '/': most gaps are only white space.
+    if memchr::memchr(b'/', &b[from.unwrap_or(0).min(to)..to]).is_none() {
+        return GapComments::default();
+    }
     let mut c = Collector {
         can_attach_to_prev: from.is_some(),
         ..Collector::default()
@@ -581,13 +587,13 @@ pub fn gap_comments(text: &str, from: Option<usize>, to: usize, next: &str) -> G
     } else {
         skip_ws(&mut i);
         if starts(i, b"//") {
-            let (body, ni) = line_comment(b, i, to);
+            let (body, ni) = line_comment(text, i, to);
             i = ni;
             trailing_end_line = Some(line_of(i.saturating_sub(1)));
             c.line_comment(body);
             c.flush();
         } else if starts(i, b"/*") {
-            let (body, ni) = block_comment(b, i, to);
+            let (body, ni) = block_comment(text, i, to);
             i = ni;
             trailing_end_line = Some(line_of(i));
             // A block comment on the previous token's line trails it, even
@@ -608,11 +614,11 @@ pub fn gap_comments(text: &str, from: Option<usize>, to: usize, next: &str) -> G
     loop {
         skip_ws(&mut i);
         if starts(i, b"//") {
-            let (body, ni) = line_comment(b, i, to);
+            let (body, ni) = line_comment(text, i, to);
             i = ni;
             c.line_comment(body);
         } else if starts(i, b"/*") {
-            let (body, ni) = block_comment(b, i, to);
+            let (body, ni) = block_comment(text, i, to);
             i = ni;
             c.block_comment(body);
             skip_ws(&mut i);
@@ -640,39 +646,53 @@ pub fn gap_comments(text: &str, from: Option<usize>, to: usize, next: &str) -> G
     }
 }
 
-fn line_comment(b: &[u8], i: usize, to: usize) -> (String, usize) {
+/// The body of the line comment at `i` (after its `//`, up to and with its
+/// newline, or up to `to`) and where it ends.
+fn line_comment(text: &str, i: usize, to: usize) -> (Cow<'_, str>, usize) {
+    let b = text.as_bytes();
     let start = i + 2;
-    let end = b[start..to]
-        .iter()
-        .position(|&x| x == b'\n')
-        .map_or(to, |p| start + p + 1);
-    (String::from_utf8_lossy(&b[start..end]).into_owned(), end)
+    let end = memchr::memchr(b'\n', &b[start..to]).map_or(to, |p| start + p + 1);
+    (slice_text(text, start, end), end)
 }
 
-fn block_comment(b: &[u8], i: usize, to: usize) -> (String, usize) {
-    let mut out = Vec::new();
-    let mut j = i + 2;
-    loop {
-        if j >= to {
-            return (String::from_utf8_lossy(&out).into_owned(), to);
-        }
-        if b[j..to].starts_with(b"*/") {
-            return (String::from_utf8_lossy(&out).into_owned(), j + 2);
-        }
+/// The body of the block comment at `i` as protoc keeps it, and where it
+/// ends (after its `*/`, or at `to` when unterminated).
+fn block_comment(text: &str, i: usize, to: usize) -> (Cow<'_, str>, usize) {
+    let b = text.as_bytes();
+    let start = i + 2;
+    let close = memchr::memmem::find(&b[start..to], b"*/");
+    let (end, next) = close.map_or((to, to), |p| (start + p, start + p + 2));
+    let body = &b[start..end];
+    if memchr::memchr(b'\n', body).is_none() {
+        return (slice_text(text, start, end), next);
+    }
+    let mut out = Vec::with_capacity(body.len());
+    let mut j = start;
+    while j < end {
         out.push(b[j]);
         if b[j] == b'\n' {
             j += 1;
             // protoc drops the indentation and one leading '*' of each
             // continuation line.
-            while j < to && matches!(b[j], b' ' | b'\t' | b'\r' | 0x0B | 0x0C) {
+            while j < end && matches!(b[j], b' ' | b'\t' | b'\r' | 0x0B | 0x0C) {
                 j += 1;
             }
-            if j < to && b[j] == b'*' && !b[j..to].starts_with(b"*/") {
+            if j < end && b[j] == b'*' {
                 j += 1;
             }
             continue;
         }
         j += 1;
+    }
+    (Cow::Owned(String::from_utf8_lossy(&out).into_owned()), next)
+}
+
+/// `text[start..end]`; ends inside a character (never made by the callers,
+/// which cut at ASCII bytes and token starts) are read lossily.
+fn slice_text(text: &str, start: usize, end: usize) -> Cow<'_, str> {
+    match text.get(start..end) {
+        Some(s) => Cow::Borrowed(s),
+        None => String::from_utf8_lossy(&text.as_bytes()[start..end]),
     }
 }
 
@@ -688,7 +708,7 @@ struct Collector {
 }
 
 impl Collector {
-    fn line_comment(&mut self, body: String) {
+    fn line_comment(&mut self, body: Cow<'_, str>) {
         if self.has_comment && !self.is_line {
             self.flush();
         }
@@ -696,7 +716,7 @@ impl Collector {
         self.is_line = true;
         self.buffer.push_str(&body);
     }
-    fn block_comment(&mut self, body: String) {
+    fn block_comment(&mut self, body: Cow<'_, str>) {
         if self.has_comment {
             self.flush();
         }
