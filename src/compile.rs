@@ -51,11 +51,23 @@ impl Compilation {
 
     /// Writes the `FileDescriptorSet` bytes to `w`, encoding a few hundred
     /// files at a time (in parallel): the whole set is never in memory.
+    /// Each batch is written while the next one is being encoded.
     pub fn write_descriptor_set(&self, w: &mut dyn std::io::Write) -> std::io::Result<()> {
-        for batch in self.files.chunks(256) {
-            for part in crate::descriptor::encode_file_set_parts(batch) {
-                w.write_all(&part)?;
-            }
+        use crate::descriptor::encode_file_set_parts;
+        let mut batches = self.files.chunks(256);
+        let mut ready = batches.next().map(encode_file_set_parts);
+        while let Some(parts) = ready.take() {
+            let next = batches.next();
+            let mut written = Ok(());
+            // The scope's own body (the writing) stays on this thread, so
+            // `w` need not be sendable; the encoding runs on the pool.
+            rayon::in_place_scope(|s| {
+                if let Some(batch) = next {
+                    s.spawn(|_| ready = Some(encode_file_set_parts(batch)));
+                }
+                written = parts.iter().try_for_each(|p| w.write_all(p));
+            });
+            written?;
         }
         Ok(())
     }

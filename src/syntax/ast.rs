@@ -114,7 +114,8 @@ impl TypeName {
 
     /// The name as written, with a leading dot when absolute.
     pub fn text(&self) -> String {
-        let mut s = String::new();
+        let len = self.parts.iter().map(|p| p.name.len() + 1).sum::<usize>();
+        let mut s = String::with_capacity(len);
         if self.absolute {
             s.push('.');
         }

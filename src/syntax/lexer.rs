@@ -559,6 +559,7 @@ pub fn gap_comments(text: &str, from: Option<usize>, to: usize, next: &str) -> G
         return GapComments::default();
     }
     let mut c = Collector {
+        room: to - from.unwrap_or(0).min(to),
         can_attach_to_prev: from.is_some(),
         ..Collector::default()
     };
@@ -699,6 +700,10 @@ fn slice_text(text: &str, start: usize, end: usize) -> Cow<'_, str> {
 #[derive(Default)]
 struct Collector {
     buffer: String,
+    /// The gap's length: more than the comment text it holds. The first
+    /// comment reserves it at once rather than growing line by line (most
+    /// gaps hold one comment); later ones grow as they go.
+    room: usize,
     has_comment: bool,
     is_line: bool,
     can_attach_to_prev: bool,
@@ -714,7 +719,7 @@ impl Collector {
         }
         self.has_comment = true;
         self.is_line = true;
-        self.buffer.push_str(&body);
+        self.push(&body);
     }
     fn block_comment(&mut self, body: Cow<'_, str>) {
         if self.has_comment {
@@ -722,7 +727,13 @@ impl Collector {
         }
         self.has_comment = true;
         self.is_line = false;
-        self.buffer.push_str(&body);
+        self.push(&body);
+    }
+    fn push(&mut self, body: &str) {
+        if self.buffer.capacity() == 0 {
+            self.buffer.reserve(std::mem::take(&mut self.room));
+        }
+        self.buffer.push_str(body);
     }
     fn flush(&mut self) {
         if !self.has_comment {
