@@ -192,14 +192,13 @@ fn compile_inner(
                 .collect();
             let made: Vec<(FileDescriptorProto, Vec<Vec<i32>>)> = if keep {
                 // Generators read the linked files afterwards: copies.
-                let schema = linked.combined();
                 wanted
                     .par_iter()
                     .map(|&i| {
                         if opts.retain_options {
                             (linked.files()[i].clone(), Vec::new())
                         } else {
-                            strip_options(&linked.files()[i], &schema)
+                            strip_options(&linked.files()[i], &linked.combined())
                         }
                     })
                     .collect()
@@ -210,10 +209,9 @@ fn compile_inner(
                 let plans: Vec<StripPlan> = if opts.retain_options {
                     Vec::new()
                 } else {
-                    let schema = linked.combined();
                     wanted
                         .par_iter()
-                        .map(|&i| plan_strip(&linked.files()[i], &schema))
+                        .map(|&i| plan_strip(&linked.files()[i], &linked.combined()))
                         .collect()
                 };
                 let all = &mut linked.schema.files;

@@ -293,7 +293,6 @@ impl Requests {
     fn build(comp: &Compilation, linked: &Linked) -> Requests {
         use rayon::prelude::*;
         let loaded = &comp.loaded;
-        let schema = linked.combined();
         let (file_to_generate, is_input) = inputs_of(loaded);
         let made: Vec<(FileDescriptorProto, Option<FileDescriptorProto>)> = loaded
             .order
@@ -301,7 +300,7 @@ impl Requests {
             .filter_map(|&i| {
                 let fd = linked.files().get(i)?;
                 Some(if is_input[i] {
-                    (strip_for_output(fd, &schema), Some(fd.clone()))
+                    (strip_for_output(fd, &linked.combined()), Some(fd.clone()))
                 } else {
                     (fd.clone(), None)
                 })
@@ -356,13 +355,10 @@ impl Requests {
             .copied()
             .filter(|&i| i < count)
             .collect();
-        let plans: Vec<Option<StripPlan>> = {
-            let schema = linked.combined();
-            order
-                .par_iter()
-                .map(|&i| is_input[i].then(|| plan_strip(&linked.files()[i], &schema)))
-                .collect()
-        };
+        let plans: Vec<Option<StripPlan>> = order
+            .par_iter()
+            .map(|&i| is_input[i].then(|| plan_strip(&linked.files()[i], &linked.combined())))
+            .collect();
         let all = &mut linked.schema.files;
         let taken: Vec<FileDescriptorProto> =
             order.iter().map(|&i| std::mem::take(&mut all[i])).collect();

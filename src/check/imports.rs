@@ -123,7 +123,7 @@ pub(crate) fn unused(cx: &mut Cx<'_>) {
         return;
     }
     // Options: the options message itself, extensions and enum values.
-    for o in options::all_options(cx) {
+    for o in options::all_options(cx).iter() {
         if l.done() {
             return;
         }

@@ -188,6 +188,11 @@ pub(crate) struct Cx<'a> {
     /// protoc's requests for field-number suggestions, by message path.
     pub hints: numbers::Hints,
     pub diags: Vec<Diagnostic>,
+    /// Option fields looked up so far, by options message and number.
+    pub option_fields:
+        std::cell::RefCell<rustc_hash::FxHashMap<(&'a str, i32), Option<options::Found<'a>>>>,
+    /// Every element's options, encoded (see [`options::all_options`]).
+    pub all_options: std::cell::OnceCell<std::rc::Rc<[options::ElementOptions]>>,
 }
 
 impl<'a> Cx<'a> {
@@ -221,6 +226,8 @@ impl<'a> Cx<'a> {
             item_features: Vec::new(),
             hints: numbers::Hints::default(),
             diags: Vec::new(),
+            option_fields: Default::default(),
+            all_options: Default::default(),
         };
         features::resolve_all(&mut cx);
         cx

@@ -21,6 +21,7 @@ use super::walk::Elem;
 use super::{edition_name, join, Cx};
 
 /// One option field found in an options message.
+#[derive(Clone, Copy)]
 pub(crate) struct Found<'a> {
     pub field: &'a FieldDescriptorProto,
     /// The compilation file that defines the field; `None` for the
@@ -62,7 +63,20 @@ fn full_name_at(fd: &FileDescriptorProto, path: &[i32]) -> Option<String> {
     Some(join(&scope, f.name()))
 }
 
-fn lookup<'a>(cx: &Cx<'a>, message: &str, number: i32) -> Option<Found<'a>> {
+/// [`find`], remembered for the file: the same few option fields are
+/// set on element after element.
+fn lookup<'a>(cx: &Cx<'a>, message: &'a str, number: i32) -> Option<Found<'a>> {
+    if let Some(found) = cx.option_fields.borrow().get(&(message, number)) {
+        return *found;
+    }
+    let found = find(cx, message, number);
+    cx.option_fields
+        .borrow_mut()
+        .insert((message, number), found);
+    found
+}
+
+fn find<'a>(cx: &Cx<'a>, message: &str, number: i32) -> Option<Found<'a>> {
     let own = &cx.linked.schema;
     let builtin = &cx.defs.linked.schema;
     let enum_file = |f: &FieldDescriptorProto| -> Option<usize> {
@@ -114,7 +128,7 @@ fn lookup<'a>(cx: &Cx<'a>, message: &str, number: i32) -> Option<Found<'a>> {
 pub(crate) fn walk<'a>(
     cx: &Cx<'a>,
     bytes: &[u8],
-    message: &str,
+    message: &'a str,
     depth: u32,
     each: &mut dyn FnMut(&Found<'a>, &str),
 ) {
@@ -225,8 +239,15 @@ pub(crate) struct ElementOptions {
     pub entity: &'static str,
 }
 
-/// Every options message of the file.
-pub(crate) fn all_options(cx: &Cx<'_>) -> Vec<ElementOptions> {
+/// Every options message of the file, encoded once for the checks that
+/// read them.
+pub(crate) fn all_options(cx: &Cx<'_>) -> std::rc::Rc<[ElementOptions]> {
+    cx.all_options
+        .get_or_init(|| encode_all_options(cx).into())
+        .clone()
+}
+
+fn encode_all_options(cx: &Cx<'_>) -> Vec<ElementOptions> {
     let mut out = Vec::new();
     if let Some(o) = &cx.fd.options {
         out.push(ElementOptions {

@@ -115,10 +115,7 @@ fn feature_files() -> &'static [FileDescriptorProto] {
 }
 
 fn schema() -> Combined<'static> {
-    Combined {
-        own: builtin(),
-        builtin: builtin(),
-    }
+    Combined::new(builtin(), builtin())
 }
 
 /// Finds a message or enum of the feature files by full name (no dot).

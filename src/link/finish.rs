@@ -165,13 +165,7 @@ fn rewrite<T: Encode + Decode + Default + HasFeatures>(
             // The language feature messages are protoforge's built-in ones,
             // as they are protoc's compiled-in ones.
             let builtin = super::schema::builtin();
-            merge_known_feature_extensions(
-                fs,
-                &Combined {
-                    own: builtin,
-                    builtin,
-                },
-            );
+            merge_known_feature_extensions(fs, &Combined::new(builtin, builtin));
         }
         *slot = Some(v);
     }

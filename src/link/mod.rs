@@ -47,10 +47,7 @@ impl Linked {
     }
 
     pub fn combined(&self) -> Combined<'_> {
-        Combined {
-            own: &self.schema,
-            builtin: schema::builtin(),
-        }
+        Combined::new(&self.schema, schema::builtin())
     }
 }
 
@@ -347,10 +344,7 @@ fn link_lowered(loaded: &Loaded, lowered: Vec<lower::Lowered>) -> Linked {
             .enumerate()
             .map(|(fi, statements)| {
                 let mut it = Interpreter {
-                    schema: Combined {
-                        own: &schema,
-                        builtin,
-                    },
+                    schema: Combined::new(&schema, builtin),
                     file: fi,
                     file_name: &names[fi],
                     text: &loaded.files[fi].text,

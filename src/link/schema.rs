@@ -2,6 +2,7 @@
 //! (after name resolution) plus the built-in `descriptor.proto`, which
 //! defines the standard options messages whether or not a file imports it.
 
+use std::cell::RefCell;
 use std::sync::OnceLock;
 
 use rustc_hash::FxHashMap;
@@ -254,19 +255,50 @@ impl SchemaData {
 pub struct Combined<'a> {
     pub own: &'a SchemaData,
     pub builtin: &'a SchemaData,
+    /// The last few messages looked up by name: option values name the same
+    /// handful of options messages over and over.
+    recent: RefCell<Recent<'a>>,
+}
+
+/// A message found by [`Combined::message`]: where it was found, its file
+/// and path there, and the message.
+pub type FoundMessage<'a> = (&'a SchemaData, usize, &'a [i32], &'a DescriptorProto);
+
+/// Names looked up lately with what they found, replaced in turn.
+#[derive(Default)]
+struct Recent<'a> {
+    slots: [(String, Option<FoundMessage<'a>>); 4],
+    next: usize,
 }
 
 impl<'a> Combined<'a> {
-    pub fn message(
-        &self,
-        name: &str,
-    ) -> Option<(&'a SchemaData, usize, &'a [i32], &'a DescriptorProto)> {
-        if let Some((f, p, m)) = self.own.message(name) {
-            return Some((self.own, f, p, m));
+    pub fn new(own: &'a SchemaData, builtin: &'a SchemaData) -> Self {
+        Combined {
+            own,
+            builtin,
+            recent: RefCell::default(),
         }
-        self.builtin
-            .message(name)
-            .map(|(f, p, m)| (self.builtin, f, p, m))
+    }
+
+    pub fn message(&self, name: &str) -> Option<FoundMessage<'a>> {
+        let mut recent = self.recent.borrow_mut();
+        if let Some((_, found)) = recent.slots.iter().find(|(n, _)| n == name) {
+            return *found;
+        }
+        let found = match self.own.message(name) {
+            Some((f, p, m)) => Some((self.own, f, p, m)),
+            None => self
+                .builtin
+                .message(name)
+                .map(|(f, p, m)| (self.builtin, f, p, m)),
+        };
+        let k = recent.next;
+        recent.next = (k + 1) % recent.slots.len();
+        let slot = &mut recent.slots[k];
+        slot.0.clear();
+        slot.0.push_str(name);
+        slot.1 = found;
+        found
     }
 
     pub fn enum_type(&self, name: &str) -> Option<&'a EnumDescriptorProto> {
@@ -277,11 +309,6 @@ impl<'a> Combined<'a> {
 }
 
 impl SchemaData {
-    fn is_message_set(&self, name: &str) -> bool {
-        self.message(name)
-            .is_some_and(|(file, path, _)| self.message_set_at(file, path))
-    }
-
     fn message_set_at(&self, file: usize, path: &[i32]) -> bool {
         self.flags
             .get(file)
@@ -292,34 +319,26 @@ impl SchemaData {
 
 impl Schema for Combined<'_> {
     fn is_message_set(&self, message: &str) -> bool {
-        match self.own.message(message) {
-            Some((file, path, _)) => self.own.message_set_at(file, path),
-            None => self.builtin.is_message_set(message),
-        }
+        self.message(message)
+            .is_some_and(|(data, file, path, _)| data.message_set_at(file, path))
     }
 
     fn field(&self, message: &str, number: i32) -> Option<FieldInfo<'_>> {
-        if let Some((file, path, m)) = self.own.message(message) {
-            if let Some(info) = self.own.member_info(file, path, m, number) {
-                return Some(info);
-            }
-            let (file, path, f) = self.own.extension(message, number)?;
-            return Some(self.own.info(file, path, f));
+        let (data, file, path, m) = self.message(message)?;
+        if let Some(info) = data.member_info(file, path, m, number) {
+            return Some(info);
         }
-        if let Some((file, path, m)) = self.builtin.message(message) {
-            if let Some(info) = self.builtin.member_info(file, path, m, number) {
-                return Some(info);
-            }
-            // Extensions of built-in messages come from the compilation.
-            if let Some((f, p, x)) = self.own.extension(message, number) {
-                return Some(self.own.info(f, p, x));
-            }
-            return self
-                .builtin
-                .extension(message, number)
-                .map(|(f, p, x)| self.builtin.info(f, p, x));
+        // Extensions come from the compilation, then (for a built-in
+        // message) from the built-in files.
+        if let Some((f, p, x)) = self.own.extension(message, number) {
+            return Some(self.own.info(f, p, x));
         }
-        None
+        if std::ptr::eq(data, self.own) {
+            return None;
+        }
+        self.builtin
+            .extension(message, number)
+            .map(|(f, p, x)| self.builtin.info(f, p, x))
     }
 }
 
