@@ -538,6 +538,8 @@ fn render_github(
 /// format.
 struct FileTable<'s> {
     files: Vec<TableFile<'s>>,
+    /// File name to index in `files`.
+    ids: std::collections::HashMap<&'s str, usize>,
 }
 
 struct TableFile<'s> {
@@ -548,23 +550,27 @@ struct TableFile<'s> {
 
 impl<'s> FileTable<'s> {
     fn new() -> Self {
-        FileTable { files: Vec::new() }
+        FileTable {
+            files: Vec::new(),
+            ids: std::collections::HashMap::new(),
+        }
     }
 
     /// The id of `name`, adding it on first use; `None` if its text is unknown.
     fn id(&mut self, name: &'s str, sources: &'s dyn SourceLookup) -> Option<usize> {
-        if let Some(id) = self.files.iter().position(|f| f.name == name) {
+        if let Some(&id) = self.ids.get(name) {
             return Some(id);
         }
         let text = sources.source(name)?;
         let line_starts = std::iter::once(0)
-            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .chain(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1))
             .collect();
         self.files.push(TableFile {
             name,
             text,
             line_starts,
         });
+        self.ids.insert(name, self.files.len() - 1);
         Some(self.files.len() - 1)
     }
 

@@ -121,6 +121,11 @@ pub(crate) struct Shared {
     /// (extendee full name without the dot, number) -> every extension of
     /// it: (file, extension full name), sorted by file then path.
     pub extensions: rustc_hash::FxHashMap<(String, i32), Vec<(usize, String)>>,
+    /// Whether any file can make a symbol invisible to others: an edition
+    /// 2024 (or later) file, or an explicit `export` / `local` anywhere.
+    /// Without one, every type reference is visible and the visibility
+    /// check has nothing to look up.
+    pub visibility_rules: bool,
 }
 
 impl Shared {
@@ -160,11 +165,25 @@ impl Shared {
                 .or_default()
                 .push((file, name));
         }
+        let visibility_rules = linked.files().iter().any(|fd| {
+            fd.edition
+                .is_some_and(|e| i32::from(e) >= i32::from(Edition::EDITION_2024))
+                || fd.enum_type.iter().any(|e| e.visibility.is_some())
+                || fd.message_type.iter().any(has_visibility)
+        });
         Shared {
             order_pos,
             extensions,
+            visibility_rules,
         }
     }
+}
+
+/// Whether `m` or anything nested in it is marked `export` or `local`.
+fn has_visibility(m: &crate::descriptor::DescriptorProto) -> bool {
+    m.visibility.is_some()
+        || m.enum_type.iter().any(|e| e.visibility.is_some())
+        || m.nested_type.iter().any(has_visibility)
 }
 
 /// The checking context of one file.
@@ -240,7 +259,9 @@ impl<'a> Cx<'a> {
         }
         // 2. Cross-link.
         self.cross_link();
-        names::cross_link(self);
+        if self.shared.visibility_rules {
+            names::cross_link(self);
+        }
         numbers::suggest(self);
         if self.has_errors() {
             return;
