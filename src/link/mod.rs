@@ -114,7 +114,7 @@ fn lower_resolve(
         })
         .collect();
     let symbols = Symbols::build(&files, &deps, &option_deps);
-    crate::trace::phase("symbols");
+    crate::trace::phase("symbols: visibility");
     let names: Vec<String> = loaded.files.iter().map(|f| f.name.clone()).collect();
     for d in &symbols.duplicates {
         diags.extend(duplicate_diagnostics(d, &names, &spans, loaded, &files));

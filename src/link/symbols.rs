@@ -341,6 +341,25 @@ impl Collector {
     }
 }
 
+/// Whether item `a` of `an` and item `b` of `bn` have the same full name,
+/// compared part by part up both parent chains (last parts first: most
+/// candidates differ there).
+fn same_name(an: &FileNames, mut a: u32, bn: &FileNames, mut b: u32) -> bool {
+    loop {
+        let (Some(ia), Some(ib)) = (an.items.get(a as usize), bn.items.get(b as usize)) else {
+            return false;
+        };
+        if an.short(a) != bn.short(b) {
+            return false;
+        }
+        if ia.parent == ROOT || ib.parent == ROOT {
+            return ia.parent == ib.parent;
+        }
+        a = ia.parent;
+        b = ib.parent;
+    }
+}
+
 impl Symbols {
     /// Builds the table. `deps[i]` lists the files file `i` imports (indices,
     /// `None` when missing), in import order. Each file's names are collected
@@ -353,6 +372,7 @@ impl Symbols {
     ) -> Symbols {
         use rayon::prelude::*;
         let mut names: Vec<FileNames> = files.par_iter().map(Collector::file).collect();
+        crate::trace::phase("symbols: collect");
         let total = names.iter().map(|n| n.items.len()).sum::<usize>();
         let mut table: HashTable<(u32, u32)> = HashTable::with_capacity(total);
         let mut duplicates = Vec::new();
@@ -365,9 +385,7 @@ impl Symbols {
                 let found = table
                     .find(h, |&(f, i)| {
                         let other = &names[f as usize];
-                        // Same last component first: most candidates
-                        // differ there.
-                        other.short(i) == file.short(ii) && other.is_named(i, &file.name(ii))
+                        same_name(other, i, file, ii)
                     })
                     .copied();
                 match found {
@@ -396,6 +414,7 @@ impl Symbols {
                 }
             }
         }
+        crate::trace::phase("symbols: merge");
         let mut s = Symbols {
             names,
             table,

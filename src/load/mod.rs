@@ -467,10 +467,16 @@ pub fn load(inputs: &[String], opts: &LoadOptions) -> Loaded {
     let mut out = Loaded::default();
 
     // Inputs to virtual names.
+    // Each name takes a few file-system calls: they run on the pool, the
+    // results are taken in command-line order.
+    let mapped: Vec<Result<String, String>> = {
+        use rayon::prelude::*;
+        inputs.par_iter().map(|i| resolver.input_name(i)).collect()
+    };
     let mut input_names = Vec::new();
     let mut seen = std::collections::HashSet::new();
-    for input in inputs {
-        match resolver.input_name(input) {
+    for name in mapped {
+        match name {
             Ok(n) => {
                 if seen.insert(n.clone()) {
                     input_names.push(n);
@@ -488,7 +494,7 @@ pub fn load(inputs: &[String], opts: &LoadOptions) -> Loaded {
 
 fn load_with(resolver: &Resolver<'_>, input_names: Vec<String>, mut out: Loaded) -> Loaded {
     // Breadth-first waves of parallel parsing.
-    let mut index: HashMap<String, Option<usize>> = HashMap::new();
+    let mut index: rustc_hash::FxHashMap<String, Option<usize>> = Default::default();
     let mut parsed: Vec<Parsed> = Vec::new();
     let mut wave: Vec<String> = Vec::new();
     for n in &input_names {
