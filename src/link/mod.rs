@@ -349,6 +349,7 @@ fn link_lowered(loaded: &Loaded, lowered: Vec<lower::Lowered>) -> Linked {
                     file_name: &names[fi],
                     text: &loaded.files[fi].text,
                     diags: Vec::new(),
+                    recent_extensions: Default::default(),
                 };
                 // Statements grouped by element, in order of first appearance.
                 let mut groups: Vec<(Vec<i32>, OptionsKind, Vec<&PendingOption>)> = Vec::new();

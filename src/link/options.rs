@@ -17,6 +17,7 @@ use crate::descriptor::wire::{put_tag, put_varint, WireType};
 use crate::descriptor::FieldDescriptorProto;
 use crate::diagnostics::Diagnostic;
 use crate::syntax::ast::{IntLit, OptionValue, Span, TextField, TextFieldName, TextValue};
+use std::cell::RefCell;
 
 /// The full name of the options message for each kind.
 pub fn options_message(kind: OptionsKind) -> &'static str {
@@ -58,7 +59,13 @@ pub struct Interpreter<'a> {
     /// The file's source text (literal spans index into it).
     pub text: &'a str,
     pub diags: Vec<Diagnostic>,
+    /// The last few extension names resolved, as (name, scope, full name):
+    /// the fields of a message tend to set the same custom options.
+    pub recent_extensions: RefCell<Vec<(String, String, Option<String>)>>,
 }
+
+/// How many resolved extension names [`Interpreter`] keeps.
+const RECENT_EXTENSIONS: usize = 4;
 
 fn put_len(out: &mut Vec<u8>, number: i32, body: &[u8]) {
     put_tag(out, number as u32, WireType::LengthDelimited);
@@ -105,7 +112,7 @@ impl<'a> Interpreter<'a> {
     /// Resolves an extension name relative to `scope` and checks it extends `message`.
     fn extension_field(&self, name: &str, scope: &str, message: &str) -> Result<Step<'a>, ()> {
         let own = self.schema.own;
-        let full = super::resolve::lookup_any(&own.symbols, self.file, name, scope).ok_or(())?;
+        let full = self.resolve_extension(name, scope).ok_or(())?;
         let e = own.symbols.get(&full).ok_or(())?;
         if e.kind != SymbolKind::Extension {
             return Err(());
@@ -116,6 +123,22 @@ impl<'a> Interpreter<'a> {
             return Err(());
         }
         Ok(self.step(full.clone(), f, own, e.file, e.path))
+    }
+
+    /// protoc's scoped lookup of an extension name, remembered for the
+    /// last few (name, scope) pairs.
+    fn resolve_extension(&self, name: &str, scope: &str) -> Option<String> {
+        let mut recent = self.recent_extensions.borrow_mut();
+        if let Some(k) = recent.iter().position(|(n, s, _)| n == name && s == scope) {
+            return recent[k].2.clone();
+        }
+        let own = self.schema.own;
+        let full = super::resolve::lookup_any(&own.symbols, self.file, name, scope);
+        if recent.len() == RECENT_EXTENSIONS {
+            recent.remove(0);
+        }
+        recent.push((name.to_string(), scope.to_string(), full.clone()));
+        full
     }
 
     /// Interprets the statements of one element. Stops at the first error,
