@@ -156,9 +156,8 @@ fn build_field(
     message: Option<&[i32]>,
     is_extension: bool,
 ) {
-    let full = join(scope, f.name());
     if is_extension {
-        extensions::build_field(cx, f, p, &full);
+        extensions::build_field(cx, f, p, &join(scope, f.name()));
     }
     defaults::build_field(cx, f, p);
     let n = f.number();
@@ -209,7 +208,8 @@ fn fields_against_ranges(
 ) {
     let _ = full;
     for (i, f) in m.field.iter().enumerate() {
-        let fp = path(p, &[2, i as i32]);
+        // The field's path is made only for a report.
+        let fp = || path(p, &[2, i as i32]);
         let n = f.number();
         for (j, r) in m.extension_range.iter().enumerate() {
             if r.start() <= n && n < r.end() {
@@ -228,7 +228,7 @@ fn fields_against_ranges(
                             f.name()
                         ),
                     )
-                    .with_secondary(cx.name, cx.at(&fp, &[3]), "the field's number");
+                    .with_secondary(cx.name, cx.at(&fp(), &[3]), "the field's number");
                 cx.push(d);
             }
         }
@@ -244,14 +244,14 @@ fn fields_against_ranges(
                         "reserved here",
                         format!("Field \"{}\" uses reserved number {n}.", f.name()),
                     )
-                    .with_secondary(cx.name, cx.at(&fp, &[3]), "used here");
+                    .with_secondary(cx.name, cx.at(&fp(), &[3]), "used here");
                 cx.push(d);
             }
         }
         if m.reserved_name.iter().any(|r| r == f.name()) {
             let mut d = cx.diag(
                 "field-name-reserved",
-                cx.at(&fp, &[1]),
+                cx.at(&fp(), &[1]),
                 "this name is reserved",
                 format!("Field name \"{}\" is reserved.", f.name()),
             );

@@ -222,14 +222,21 @@ impl FileCtx<'_> {
 
     fn message(&mut self, m: &mut DescriptorProto, scope: &str, path: &[i32]) {
         let name = join(scope, m.name());
+        // Paths are built on the stack; scalar fields have nothing to
+        // resolve and are skipped before anything is built for them.
+        let at = |tag: i32, i: usize| -> smallvec::SmallVec<[i32; 12]> {
+            path.iter().copied().chain([tag, i as i32]).collect()
+        };
         for (i, f) in m.field.iter_mut().enumerate() {
-            self.field(f, &name, &[path, &[2, i as i32]].concat());
+            if f.type_name.is_some() || f.extendee.is_some() {
+                self.field(f, &name, &at(2, i));
+            }
         }
         for (i, f) in m.extension.iter_mut().enumerate() {
-            self.field(f, &name, &[path, &[6, i as i32]].concat());
+            self.field(f, &name, &at(6, i));
         }
         for (i, n) in m.nested_type.iter_mut().enumerate() {
-            self.message(n, &name, &[path, &[3, i as i32]].concat());
+            self.message(n, &name, &at(3, i));
         }
     }
 
