@@ -1738,10 +1738,12 @@ pub fn map_entry_name(field: &str) -> String {
 /// protoc's default JSON name: underscores dropped, the letter after each
 /// one upper-cased.
 pub fn json_name(field: &str) -> String {
-    let mut out = String::with_capacity(field.len());
+    // Byte by byte: only ASCII bytes ('_' and what follows one) change, so
+    // the result stays UTF-8.
+    let mut out = Vec::with_capacity(field.len());
     let mut upper = false;
-    for c in field.chars() {
-        if c == '_' {
+    for &c in field.as_bytes() {
+        if c == b'_' {
             upper = true;
         } else if upper {
             out.push(c.to_ascii_uppercase());
@@ -1750,7 +1752,7 @@ pub fn json_name(field: &str) -> String {
             out.push(c);
         }
     }
-    out
+    String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
 /// C's `%.{precision}g`.
@@ -2252,6 +2254,8 @@ mod tests {
         assert_eq!(map_entry_name("_x1y"), "X1yEntry");
         assert_eq!(json_name("foo_bar_baz"), "fooBarBaz");
         assert_eq!(json_name("_foo"), "Foo");
+        // Non-ASCII letters pass through unchanged, even after '_'.
+        assert_eq!(json_name("a_é_b"), "aéB");
     }
 
     #[test]
