@@ -3,6 +3,7 @@
 //! Spans are byte ranges into a file's text. Files are identified by their
 //! virtual name (the name protoc would print, relative to an include root).
 
+use crate::link::source_info::line_starts;
 use std::ops::Range;
 
 /// How serious a diagnostic is.
@@ -237,17 +238,6 @@ fn line_col_indexed(text: &str, starts: &[usize], offset: usize) -> (usize, usiz
         }
     });
     (line, col)
-}
-
-fn line_starts(text: &str) -> Vec<usize> {
-    std::iter::once(0)
-        .chain(
-            text.bytes()
-                .enumerate()
-                .filter(|&(_, b)| b == b'\n')
-                .map(|(i, _)| i + 1),
-        )
-        .collect()
 }
 
 thread_local! {
@@ -562,13 +552,10 @@ impl<'s> FileTable<'s> {
             return Some(id);
         }
         let text = sources.source(name)?;
-        let line_starts = std::iter::once(0)
-            .chain(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1))
-            .collect();
         self.files.push(TableFile {
             name,
             text,
-            line_starts,
+            line_starts: line_starts(text),
         });
         self.ids.insert(name, self.files.len() - 1);
         Some(self.files.len() - 1)

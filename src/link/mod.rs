@@ -11,6 +11,7 @@ pub mod features;
 pub mod finish;
 pub mod lower;
 pub mod options;
+mod recent;
 pub mod refs;
 pub mod resolve;
 pub mod schema;

@@ -10,6 +10,7 @@
 
 use super::dynamic::{wire_type_of, DynMessage};
 use super::lower::{OptionsKind, PendingOption};
+use super::recent::Recent;
 use super::schema::{Combined, SchemaData};
 use crate::descriptor::field_descriptor_proto::{Label, Type};
 use crate::descriptor::pool::SymbolKind;
@@ -59,13 +60,10 @@ pub struct Interpreter<'a> {
     /// The file's source text (literal spans index into it).
     pub text: &'a str,
     pub diags: Vec<Diagnostic>,
-    /// The last few extension names resolved, as (name, scope, full name):
-    /// the fields of a message tend to set the same custom options.
-    pub recent_extensions: RefCell<Vec<(String, String, Option<String>)>>,
+    /// The last few extension names resolved, by (name, scope): the fields
+    /// of a message tend to set the same custom options.
+    pub recent_extensions: RefCell<Recent<(String, String), Option<String>, 4>>,
 }
-
-/// How many resolved extension names [`Interpreter`] keeps.
-const RECENT_EXTENSIONS: usize = 4;
 
 fn put_len(out: &mut Vec<u8>, number: i32, body: &[u8]) {
     put_tag(out, number as u32, WireType::LengthDelimited);
@@ -128,17 +126,14 @@ impl<'a> Interpreter<'a> {
     /// protoc's scoped lookup of an extension name, remembered for the
     /// last few (name, scope) pairs.
     fn resolve_extension(&self, name: &str, scope: &str) -> Option<String> {
-        let mut recent = self.recent_extensions.borrow_mut();
-        if let Some(k) = recent.iter().position(|(n, s, _)| n == name && s == scope) {
-            return recent[k].2.clone();
-        }
-        let own = self.schema.own;
-        let full = super::resolve::lookup_any(&own.symbols, self.file, name, scope);
-        if recent.len() == RECENT_EXTENSIONS {
-            recent.remove(0);
-        }
-        recent.push((name.to_string(), scope.to_string(), full.clone()));
-        full
+        self.recent_extensions.borrow_mut().get_or_insert_with(
+            |(n, s)| n == name && s == scope,
+            || {
+                let own = self.schema.own;
+                let full = super::resolve::lookup_any(&own.symbols, self.file, name, scope);
+                ((name.to_string(), scope.to_string()), full)
+            },
+        )
     }
 
     /// Interprets the statements of one element. Stops at the first error,

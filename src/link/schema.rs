@@ -8,6 +8,7 @@ use std::sync::OnceLock;
 use rustc_hash::FxHashMap;
 
 use super::dynamic::{FieldInfo, Schema};
+use super::recent::Recent;
 use super::symbols::Symbols;
 use crate::descriptor::field_descriptor_proto::{Label, Type};
 use crate::descriptor::pool::{message_at, SymbolKind};
@@ -257,19 +258,12 @@ pub struct Combined<'a> {
     pub builtin: &'a SchemaData,
     /// The last few messages looked up by name: option values name the same
     /// handful of options messages over and over.
-    recent: RefCell<Recent<'a>>,
+    recent: RefCell<Recent<String, Option<FoundMessage<'a>>, 4>>,
 }
 
 /// A message found by [`Combined::message`]: where it was found, its file
 /// and path there, and the message.
 pub type FoundMessage<'a> = (&'a SchemaData, usize, &'a [i32], &'a DescriptorProto);
-
-/// Names looked up lately with what they found, replaced in turn.
-#[derive(Default)]
-struct Recent<'a> {
-    slots: [(String, Option<FoundMessage<'a>>); 4],
-    next: usize,
-}
 
 impl<'a> Combined<'a> {
     pub fn new(own: &'a SchemaData, builtin: &'a SchemaData) -> Self {
@@ -281,24 +275,19 @@ impl<'a> Combined<'a> {
     }
 
     pub fn message(&self, name: &str) -> Option<FoundMessage<'a>> {
-        let mut recent = self.recent.borrow_mut();
-        if let Some((_, found)) = recent.slots.iter().find(|(n, _)| n == name) {
-            return *found;
-        }
-        let found = match self.own.message(name) {
-            Some((f, p, m)) => Some((self.own, f, p, m)),
-            None => self
-                .builtin
-                .message(name)
-                .map(|(f, p, m)| (self.builtin, f, p, m)),
-        };
-        let k = recent.next;
-        recent.next = (k + 1) % recent.slots.len();
-        let slot = &mut recent.slots[k];
-        slot.0.clear();
-        slot.0.push_str(name);
-        slot.1 = found;
-        found
+        self.recent.borrow_mut().get_or_insert_with(
+            |n| n == name,
+            || {
+                let found = match self.own.message(name) {
+                    Some((f, p, m)) => Some((self.own, f, p, m)),
+                    None => self
+                        .builtin
+                        .message(name)
+                        .map(|(f, p, m)| (self.builtin, f, p, m)),
+                };
+                (name.to_string(), found)
+            },
+        )
     }
 
     pub fn enum_type(&self, name: &str) -> Option<&'a EnumDescriptorProto> {

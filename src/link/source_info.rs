@@ -15,6 +15,15 @@ use crate::syntax::ast::{Comments, Span};
 /// Width of a tab stop in protoc's column counting.
 const TAB_WIDTH: usize = 8;
 
+/// The byte offset where each line of `text` starts (the first is 0).
+pub fn line_starts(text: &str) -> Vec<usize> {
+    let bytes = text.as_bytes();
+    let mut starts = Vec::with_capacity(bytes.len() / 32 + 1);
+    starts.push(0);
+    starts.extend(memchr::memchr_iter(b'\n', bytes).map(|i| i + 1));
+    starts
+}
+
 /// Maps byte offsets to protoc's (line, column) without rescanning the text
 /// from the start for every lookup.
 pub struct LineIndex<'a> {
@@ -27,13 +36,9 @@ pub struct LineIndex<'a> {
 
 impl<'a> LineIndex<'a> {
     pub fn new(text: &'a str) -> Self {
-        let bytes = text.as_bytes();
-        let mut starts = Vec::with_capacity(bytes.len() / 32 + 1);
-        starts.push(0);
-        starts.extend(memchr::memchr_iter(b'\n', bytes).map(|i| i + 1));
         LineIndex {
-            text: bytes,
-            starts,
+            text: text.as_bytes(),
+            starts: line_starts(text),
             hint: Cell::new(0),
         }
     }

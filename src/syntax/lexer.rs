@@ -554,18 +554,19 @@ pub struct GapComments {
 pub fn gap_comments(text: &str, from: Option<usize>, to: usize, next: &str) -> GapComments {
     let b = text.as_bytes();
     let to = to.min(b.len());
+    // Where the gap starts.
+    let base = from.unwrap_or(0).min(to);
     // Every comment starts with a '/': most gaps are only white space.
-    if memchr::memchr(b'/', &b[from.unwrap_or(0).min(to)..to]).is_none() {
+    if memchr::memchr(b'/', &b[base..to]).is_none() {
         return GapComments::default();
     }
     let mut c = Collector {
-        room: to - from.unwrap_or(0).min(to),
+        room: to - base,
         can_attach_to_prev: from.is_some(),
         ..Collector::default()
     };
-    let mut i = from.unwrap_or(0).min(to);
+    let mut i = base;
     // Only "same line?" questions are asked, so count newlines in the gap.
-    let base = from.unwrap_or(0).min(to);
     let line_of = |pos: usize| {
         b[base..pos.max(base)]
             .iter()
