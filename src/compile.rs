@@ -40,8 +40,10 @@ impl Compilation {
         self.diagnostics.iter().any(Diagnostic::is_error)
     }
 
+    /// The texts for rendering the diagnostics (released texts are read
+    /// again only for the files the diagnostics point into).
     pub fn sources(&self) -> Sources {
-        self.loaded.sources()
+        self.loaded.sources_for(&self.diagnostics)
     }
 
     /// The `FileDescriptorSet` bytes.
@@ -149,6 +151,7 @@ fn compile_inner(
             builtin_wkt: opts.builtin_wkt,
             skip_comments: !(opts.include_source_info || keep),
             lower: true,
+            release_text: matches!(keep_mode, Keep::Nothing | Keep::Leftovers),
         },
     );
     let mut diagnostics = loaded.diagnostics.clone();

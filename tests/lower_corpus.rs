@@ -38,6 +38,7 @@ fn lower_corpus() {
             builtin_wkt: false,
             skip_comments: false,
             lower: false,
+            release_text: false,
         },
     );
     let mut set = FileDescriptorSet::default();

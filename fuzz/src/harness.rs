@@ -262,7 +262,7 @@ pub fn breaking(data: &[u8]) {
             .loaded
             .files
             .iter()
-            .map(|f| (f.name.as_str(), &f.text))
+            .map(|f| (f.name.as_str(), f.text()))
             .collect();
         Some(Image {
             files: files

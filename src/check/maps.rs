@@ -121,7 +121,7 @@ fn well_formed(
 pub(crate) fn explicit_map_entry(cx: &mut Cx<'_>) {
     // Looking at option statements needs the file's spans: skip the files
     // that cannot have one.
-    if memchr::memmem::find(cx.text.as_bytes(), b"map_entry").is_none() {
+    if !cx.source.mentions_map_entry() {
         return;
     }
     for i in 0..cx.items.len() {
@@ -133,7 +133,9 @@ pub(crate) fn explicit_map_entry(cx: &mut Cx<'_>) {
             let Some(r) = cx.span(&[&p[..], &[7, 999, k]].concat()) else {
                 break;
             };
-            let text = &cx.text[r.clone()];
+            let Some(text) = cx.source.text().get(r.clone()) else {
+                continue;
+            };
             let body = text.strip_prefix("option").unwrap_or(text);
             let trimmed = body.trim_start();
             let name_len = trimmed

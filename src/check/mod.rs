@@ -194,7 +194,7 @@ pub(crate) struct Cx<'a> {
     pub shared: &'a Shared,
     pub file: usize,
     pub name: &'a str,
-    pub text: &'a str,
+    pub source: &'a crate::load::SourceFile,
     pub fd: &'a FileDescriptorProto,
     pub spans: FileSpans<'a>,
     /// EDITION_PROTO2, EDITION_PROTO3 or the file's edition.
@@ -236,7 +236,7 @@ impl<'a> Cx<'a> {
             shared,
             file,
             name: &loaded.files[file].name,
-            text: &loaded.files[file].text,
+            source: &loaded.files[file],
             fd,
             spans: linked.spans.file(loaded, file),
             edition,

@@ -227,7 +227,7 @@ fn load_dir(
         .loaded
         .files
         .iter()
-        .map(|f| (f.name.clone(), f.text.clone()))
+        .map(|f| (f.name.clone(), f.text().clone()))
         .collect();
     let files = result
         .files

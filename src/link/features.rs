@@ -429,6 +429,7 @@ mod tests {
                 builtin_wkt: true,
                 skip_comments: false,
                 lower: false,
+                release_text: false,
             },
         );
         assert!(!loaded.has_errors(), "{:?}", loaded.diagnostics);

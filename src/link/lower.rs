@@ -244,11 +244,44 @@ impl PendingValue {
     }
 }
 
+/// The pieces of a file's text that its pending options still need once
+/// the text itself may be gone: aggregate values and integers too large for
+/// u64, each with its offset in the file.
+#[derive(Clone, Debug, Default)]
+pub struct Snippets {
+    /// (offset, text), by offset.
+    pieces: Vec<(u32, Box<str>)>,
+}
+
+impl Snippets {
+    fn add(&mut self, text: &str, span: Span) {
+        let Some(piece) = text.get(span.range()) else {
+            return;
+        };
+        let at = self.pieces.partition_point(|p| p.0 <= span.start);
+        if at > 0 && self.pieces[at - 1].0 == span.start {
+            return;
+        }
+        self.pieces.insert(at, (span.start, piece.into()));
+    }
+
+    /// The text under `range` (offsets in the file), when one piece holds
+    /// all of it.
+    pub fn get(&self, range: std::ops::Range<usize>) -> Option<&str> {
+        let at = self.pieces.partition_point(|p| p.0 as usize <= range.start);
+        let (start, piece) = self.pieces.get(at.checked_sub(1)?)?;
+        let start = *start as usize;
+        piece.get(range.start - start..range.end.checked_sub(start)?)
+    }
+}
+
 /// One file's pending options, with the descriptor paths of their
 /// elements written once each into a shared list.
 #[derive(Clone, Debug, Default)]
 pub struct Pending {
     pub list: Vec<PendingOption>,
+    /// The text the options' values still need.
+    pub snippets: Snippets,
     /// Each target path as its length followed by its elements; options of
     /// one element in a row share one entry.
     targets: Vec<i32>,
@@ -257,11 +290,17 @@ pub struct Pending {
 impl Pending {
     fn push(
         &mut self,
+        text: &str,
         target: &[i32],
         kind: OptionsKind,
         decl: &OptionDecl,
         location_index: Option<usize>,
     ) {
+        match &decl.value {
+            OptionValue::Aggregate(a) => self.snippets.add(text, a.span),
+            OptionValue::Int(i) if i.value.is_none() => self.snippets.add(text, i.span),
+            _ => {}
+        }
         let last = self.list.last().map(|o| o.target);
         let at = match last {
             Some(at) if self.target_at(at) == target => at,
@@ -340,14 +379,14 @@ pub struct Lowered {
 
 /// Lowers one parsed file, with source locations and the span map.
 pub fn lower(file: &SourceFile) -> Lowered {
-    file.with_ast(|ast| lower_recording(&file.name, &file.text, ast, true, true))
+    file.with_ast(|ast| lower_recording(&file.name, file.text(), ast, true, true))
 }
 
 /// Lowers one parsed file; without `source_info`, `proto.source_code_info`
 /// holds no locations. The span map is left empty: [`lower_spans`] makes it
 /// when a diagnostic needs it. Also gives the file's type references.
 pub fn lower_with(file: &SourceFile, source_info: bool) -> Lowered {
-    file.with_ast(|ast| lower_parsed(&file.name, &file.text, ast, source_info))
+    file.with_ast(|ast| lower_parsed(&file.name, file.text(), ast, source_info))
 }
 
 /// [`lower_with`] for a tree not (yet) in a [`SourceFile`].
@@ -362,7 +401,7 @@ pub fn lower_parsed(name: &str, text: &str, ast: &ast::File, source_info: bool) 
 /// else): what diagnostics about a file need, made only for files that have
 /// some.
 pub fn lower_spans(file: &SourceFile) -> SpanMap {
-    file.with_ast(|ast| lower_recording(&file.name, &file.text, ast, false, true).spans)
+    file.with_ast(|ast| lower_recording(&file.name, file.text(), ast, false, true).spans)
 }
 
 fn lower_recording(
@@ -483,7 +522,7 @@ impl<'a> Lowerer<'a> {
         let comments = (!decl.comments.is_empty()).then_some(&decl.comments);
         let loc = self.info.add_with(&p, decl.span, comments);
         self.note_flags(target, decl);
-        self.options.push(target, kind, decl, Some(loc));
+        self.options.push(self.text, target, kind, decl, Some(loc));
     }
 
     fn note_flags(&mut self, target: &[i32], decl: &OptionDecl) {
@@ -1189,7 +1228,8 @@ impl<'a> Lowerer<'a> {
                         x.options.get_or_insert_with(Box::default);
                         let target = path(&ep, &[2, i as i32]);
                         self.note_flags(&target, d);
-                        self.options.push(&target, OptionsKind::Field, d, None);
+                        self.options
+                            .push(self.text, &target, OptionsKind::Field, d, None);
                     }
                 }
             }
@@ -1850,21 +1890,14 @@ mod tests {
     use super::*;
     use crate::descriptor::{decode, FileDescriptorSet};
     use std::collections::HashMap;
-    use std::sync::Arc;
 
     fn source(name: &str, text: &str) -> SourceFile {
         // The parser may report some of the same rules itself; only the
         // tree matters here.
         let parsed = crate::syntax::parse(name, text);
-        SourceFile {
-            name: name.into(),
-            path: None,
-            text: Arc::from(text),
-            ast: Some(parsed.file),
-            lowered: None,
-            imports: Vec::new(),
-            has_errors: false,
-        }
+        let mut file = SourceFile::from_text(name, text);
+        file.ast = Some(parsed.file);
+        file
     }
 
     /// Diagnostics as protoc prints them: `line:col: message`, 1-based.
@@ -2006,6 +2039,30 @@ mod tests {
             errors(r#"edition="2024"; import option "a.proto"; import public "b.proto";"#),
             ["1:49: imports should precede any option imports to ensure proto files can roundtrip."]
         );
+    }
+
+    #[test]
+    fn pending_options_keep_the_text_their_values_need() {
+        let text = "syntax = \"proto2\";\nmessage M {\n  option (x) = { a: 1 b { c: 0x2 } };\n  optional double f = 1 [(y) = 18446744073709551616, (z) = 5, (w) = {}];\n}\n";
+        let file = source("t.proto", text);
+        let lowered = lower(&file);
+        let s = &lowered.options.snippets;
+        let at = text.find("{ a").unwrap();
+        let close = text[at..].find("} }").unwrap() + at + 3;
+        assert_eq!(s.get(at..close), Some("{ a: 1 b { c: 0x2 } }"));
+        // Any part of a piece, by file offsets.
+        let c = text.find("0x2").unwrap();
+        assert_eq!(s.get(c..c + 3), Some("0x2"));
+        let big = text.find("1844").unwrap();
+        assert_eq!(s.get(big..big + 20), Some("18446744073709551616"));
+        let empty = text.find("{}").unwrap();
+        assert_eq!(s.get(empty + 1..empty + 1), Some(""));
+        // Small integers need no text; nothing spans two pieces or lies
+        // outside them.
+        let five = text.find("= 5").unwrap() + 2;
+        assert_eq!(s.get(five..five + 1), None);
+        assert_eq!(s.get(0..5), None);
+        assert_eq!(s.get(c..big + 1), None);
     }
 
     #[test]
@@ -2191,6 +2248,7 @@ mod tests {
                     builtin_wkt: true,
                     skip_comments: false,
                     lower: false,
+                    release_text: false,
                 },
             );
             let file = &loaded.files[loaded.inputs[0]];

@@ -57,8 +57,9 @@ pub struct Interpreter<'a> {
     /// Index of the file being interpreted in `schema.own`.
     pub file: usize,
     pub file_name: &'a str,
-    /// The file's source text (literal spans index into it).
-    pub text: &'a str,
+    /// The pieces of the file's text that the options need (literal spans
+    /// index into the file).
+    pub text: &'a crate::link::lower::Snippets,
     pub diags: Vec<Diagnostic>,
     /// The last few extension names resolved, by (name, scope): the fields
     /// of a message tend to set the same custom options.
@@ -291,7 +292,12 @@ impl<'a> Interpreter<'a> {
                     a.span.start as usize + 1,
                     (a.span.end as usize).saturating_sub(1),
                 );
-                let (fields, errors) = crate::syntax::text_format::parse(self.text, inner);
+                let body = self.text.get(inner.range()).unwrap_or("");
+                let (fields, errors) = crate::syntax::text_format::parse_at(
+                    body,
+                    inner.start as usize,
+                    inner.end as usize,
+                );
                 // The fields before a syntax error come first in the text:
                 // their own errors are the ones protoc meets first.
                 let result = self

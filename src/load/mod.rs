@@ -39,6 +39,11 @@ pub struct LoadOptions {
     /// at once: a good part less peak memory. Files with syntax errors keep
     /// their trees and are not lowered.
     pub lower: bool,
+    /// With `lower`, also free the text of each file read from disk once it
+    /// is lowered without errors: the texts are most of a large set's
+    /// memory. [`SourceFile::text`] reads a released text again, for the
+    /// few files that diagnostics are about.
+    pub release_text: bool,
 }
 
 /// One import statement, resolved.
@@ -59,7 +64,9 @@ pub struct SourceFile {
     pub name: String,
     /// Where it was read from; `None` for a built-in file.
     pub path: Option<PathBuf>,
-    pub text: Arc<str>,
+    /// The text, or what is left of it once released (see
+    /// [`LoadOptions::release_text`]).
+    text: FileText,
     /// The syntax tree; `None` once released (see
     /// [`SourceFile::with_ast`]).
     pub ast: Option<ast::File>,
@@ -71,14 +78,126 @@ pub struct SourceFile {
     pub has_errors: bool,
 }
 
+/// A file's text, kept or released.
+#[derive(Debug)]
+struct FileText {
+    kept: Option<Held>,
+    /// The length of the text (byte offsets in spans stay below it).
+    len: usize,
+    /// Whether the text contains `map_entry`, for a released text.
+    map_entry: bool,
+    /// A released text, read again.
+    again: std::sync::OnceLock<Arc<str>>,
+}
+
+/// A text in memory: read files stay in their own `String` until the loader
+/// knows whether they are kept (shared from then on) or released.
+#[derive(Debug)]
+enum Held {
+    Owned(String),
+    Shared(Arc<str>),
+}
+
+impl Held {
+    fn as_str(&self) -> &str {
+        match self {
+            Held::Owned(s) => s,
+            Held::Shared(s) => s,
+        }
+    }
+
+    fn share(self) -> Held {
+        match self {
+            Held::Owned(s) => Held::Shared(Arc::from(s)),
+            shared => shared,
+        }
+    }
+}
+
+impl FileText {
+    fn kept(text: Held) -> FileText {
+        FileText {
+            len: text.as_str().len(),
+            map_entry: false,
+            kept: Some(text),
+            again: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// The same text, shared if it was owned.
+    fn share(mut self) -> FileText {
+        self.kept = self.kept.map(Held::share);
+        self
+    }
+
+    fn released(text: &str) -> FileText {
+        FileText {
+            kept: None,
+            len: text.len(),
+            map_entry: memchr::memmem::find(text.as_bytes(), b"map_entry").is_some(),
+            again: std::sync::OnceLock::new(),
+        }
+    }
+}
+
 impl SourceFile {
+    /// A file with its text in memory and nothing parsed yet.
+    pub fn from_text(name: &str, text: &str) -> SourceFile {
+        SourceFile {
+            name: name.to_string(),
+            path: None,
+            text: FileText::kept(Held::Shared(Arc::from(text))),
+            ast: None,
+            lowered: None,
+            imports: Vec::new(),
+            has_errors: false,
+        }
+    }
+
+    /// The file's text. A released text is read again from its file (once);
+    /// if the file has changed since, its length no longer matches and the
+    /// text comes back blank (spaces of the old length), so that every span
+    /// still points inside it.
+    pub fn text(&self) -> &Arc<str> {
+        match &self.text.kept {
+            Some(Held::Shared(t)) => return t,
+            // Loaded files hold shared texts only.
+            Some(Held::Owned(t)) => return self.text.again.get_or_init(|| Arc::from(t.as_str())),
+            None => {}
+        }
+        self.text.again.get_or_init(|| {
+            let len = self.text.len;
+            let again = self
+                .path
+                .as_deref()
+                .and_then(|p| std::fs::read(p).ok())
+                .map(|b| decode_utf8(b).0)
+                .filter(|t| t.len() == len);
+            Arc::from(again.unwrap_or_else(|| " ".repeat(len)))
+        })
+    }
+
+    /// Whether the text was released after lowering.
+    pub fn text_released(&self) -> bool {
+        self.text.kept.is_none()
+    }
+
+    /// Whether the text contains `map_entry` (without reading a released
+    /// text again).
+    pub fn mentions_map_entry(&self) -> bool {
+        match &self.text.kept {
+            Some(t) => memchr::memmem::find(t.as_str().as_bytes(), b"map_entry").is_some(),
+            None => self.text.map_entry,
+        }
+    }
+
     /// Runs `f` on the file's syntax tree. A released tree is parsed again
     /// from the text (with comments): only diagnostics ask for it then, and
     /// only for files that have some.
     pub fn with_ast<R>(&self, f: impl FnOnce(&ast::File) -> R) -> R {
         match &self.ast {
             Some(ast) => f(ast),
-            None => f(&parse_with(&self.name, &self.text, true).file),
+            None => f(&parse_with(&self.name, self.text(), true).file),
         }
     }
 
@@ -110,7 +229,24 @@ impl Loaded {
     pub fn sources(&self) -> Sources {
         let mut s = Sources::new();
         for f in &self.files {
-            s.add(f.name.clone(), f.text.clone());
+            s.add(f.name.clone(), f.text().clone());
+        }
+        s
+    }
+
+    /// The texts for rendering `diagnostics`: every text still in memory,
+    /// and the released ones that a diagnostic points into (read again).
+    pub fn sources_for(&self, diagnostics: &[Diagnostic]) -> Sources {
+        let named: std::collections::HashSet<&str> = diagnostics
+            .iter()
+            .flat_map(|d| d.primary.iter().chain(&d.secondary))
+            .map(|l| l.location.file.as_str())
+            .collect();
+        let mut s = Sources::new();
+        for f in &self.files {
+            if !f.text_released() || named.contains(f.name.as_str()) {
+                s.add(f.name.clone(), f.text().clone());
+            }
         }
         s
     }
@@ -179,6 +315,7 @@ pub fn load_builtin(names: &[&str]) -> Loaded {
         builtin_wkt: true,
         skip_comments: true,
         lower: false,
+        release_text: false,
     };
     let resolver = Resolver {
         opts: &opts,
@@ -199,6 +336,7 @@ pub fn load_in_memory(files: &[(&str, &str)], inputs: &[&str], builtin_wkt: bool
         builtin_wkt,
         skip_comments: false,
         lower: false,
+        release_text: false,
     };
     load_in_memory_with(files, inputs, &opts)
 }
@@ -319,7 +457,7 @@ impl<'a> Resolver<'a> {
 struct Parsed {
     name: String,
     path: Option<PathBuf>,
-    text: Arc<str>,
+    text: FileText,
     ast: Option<ast::File>,
     imports: Vec<(String, ImportKind, Span)>,
     lowered: Option<Lowered>,
@@ -330,14 +468,14 @@ impl Parsed {
     fn new(
         name: &str,
         path: Option<PathBuf>,
-        text: Arc<str>,
+        text: Held,
         ast: ast::File,
         diagnostics: Vec<Diagnostic>,
     ) -> Parsed {
         Parsed {
             name: name.to_string(),
             path,
-            text,
+            text: FileText::kept(text),
             imports: imports_of(&ast),
             ast: Some(ast),
             lowered: None,
@@ -345,16 +483,28 @@ impl Parsed {
         }
     }
 
-    /// Lowers the file and frees its tree, unless it has errors.
-    fn lower(mut self, locations: bool) -> Parsed {
+    /// Lowers the file and frees its tree, unless it has errors; with
+    /// `release`, frees the text of a file read from disk too.
+    fn lower(mut self, locations: bool, release: bool) -> Parsed {
         if self.diagnostics.iter().any(Diagnostic::is_error) {
             return self;
         }
+        let Some(text) = self.text.kept.take() else {
+            return self;
+        };
         if let Some(ast) = self.ast.take() {
             self.lowered = Some(crate::link::lower::lower_parsed(
-                &self.name, &self.text, &ast, locations,
+                &self.name,
+                text.as_str(),
+                &ast,
+                locations,
             ));
         }
+        self.text = if release && self.path.is_some() && self.lowered.is_some() {
+            FileText::released(text.as_str())
+        } else {
+            FileText::kept(text)
+        };
         self
     }
 }
@@ -385,13 +535,12 @@ fn read_and_parse(resolver: &Resolver<'_>, name: &str) -> Option<Parsed> {
                 return Some(Parsed::new(
                     name,
                     Some(p),
-                    Arc::from(""),
+                    Held::Owned(String::new()),
                     ast::File::default(),
                     diagnostics,
                 ));
             };
             let (text, invalid) = decode_utf8(bytes);
-            let text: Arc<str> = Arc::from(text);
             let r = parse_with(name, &text, !resolver.opts.skip_comments);
             if let Some(at) = invalid_outside_comments(&text, &invalid) {
                 diagnostics.push(
@@ -405,11 +554,23 @@ fn read_and_parse(resolver: &Resolver<'_>, name: &str) -> Option<Parsed> {
                 );
             }
             diagnostics.extend(r.diagnostics);
-            return Some(Parsed::new(name, Some(p), text, r.file, diagnostics));
+            return Some(Parsed::new(
+                name,
+                Some(p),
+                Held::Owned(text),
+                r.file,
+                diagnostics,
+            ));
         }
     };
     let r = parse_with(name, &text, !resolver.opts.skip_comments);
-    Some(Parsed::new(name, path, text, r.file, r.diagnostics))
+    Some(Parsed::new(
+        name,
+        path,
+        Held::Shared(text),
+        r.file,
+        r.diagnostics,
+    ))
 }
 
 /// Text from bytes: every byte that is not part of valid UTF-8 becomes one
@@ -508,7 +669,8 @@ fn load_with(resolver: &Resolver<'_>, input_names: Vec<String>, mut out: Loaded)
             .map(|n| {
                 let mut p = read_and_parse(resolver, n);
                 if resolver.opts.lower {
-                    p = p.map(|p| p.lower(!resolver.opts.skip_comments));
+                    p = p
+                        .map(|p| p.lower(!resolver.opts.skip_comments, resolver.opts.release_text));
                 }
                 (n.clone(), p)
             })
@@ -548,7 +710,7 @@ fn load_with(resolver: &Resolver<'_>, input_names: Vec<String>, mut out: Loaded)
         out.files.push(SourceFile {
             name: p.name,
             path: p.path,
-            text: p.text,
+            text: p.text.share(),
             ast: p.ast,
             lowered: p.lowered,
             imports,
@@ -753,7 +915,58 @@ mod tests {
             builtin_wkt: true,
             skip_comments: false,
             lower: false,
+            release_text: false,
         }
+    }
+
+    #[test]
+    fn released_texts_are_read_again_on_demand() {
+        let d = tempfile::tempdir().unwrap();
+        let a = "syntax = \"proto3\";\nimport \"b.proto\";\nmessage A { B b = 1; }\n";
+        let b = "syntax = \"proto3\";\n// option map_entry, in a comment\nmessage B {}\n";
+        write(d.path(), "a.proto", a);
+        write(d.path(), "b.proto", b);
+        let o = LoadOptions {
+            lower: true,
+            release_text: true,
+            ..opts(d.path())
+        };
+        let l = load(&["a.proto".into()], &o);
+        assert!(!l.has_errors(), "{:?}", l.diagnostics);
+        let (fa, fb) = (l.file("a.proto").unwrap(), l.file("b.proto").unwrap());
+        assert!(fa.text_released() && fb.text_released());
+        assert!(fa.lowered.is_some() && fb.lowered.is_some());
+        assert!(!fa.mentions_map_entry() && fb.mentions_map_entry());
+        assert_eq!(&**fa.text(), a);
+        // Only the files a diagnostic points into are read again.
+        let warn = Diagnostic::warning("w", "x").at("b.proto", 0..6, "");
+        let s = l.sources_for(&[warn]);
+        assert_eq!(s.get("b.proto"), Some(b));
+        assert!(s.get("a.proto").is_none());
+        assert!(s.get("google/protobuf/empty.proto").is_none());
+
+        // A file changed since it was read comes back blank, of the length
+        // its spans were made for.
+        let before = "syntax = \"proto2\";";
+        write(d.path(), "b.proto", before);
+        let l = load(&["b.proto".into()], &o);
+        write(d.path(), "b.proto", "changed");
+        let t = l.file("b.proto").unwrap().text();
+        assert_eq!(t.len(), before.len());
+        assert!(t.bytes().all(|c| c == b' '));
+
+        // Files with errors, and loads that do not ask for it, keep theirs.
+        write(d.path(), "c.proto", "syntax = \"proto3\"; message {");
+        let l = load(&["c.proto".into()], &o);
+        assert!(!l.file("c.proto").unwrap().text_released());
+        let l = load(
+            &["a.proto".into()],
+            &LoadOptions {
+                lower: true,
+                ..opts(d.path())
+            },
+        );
+        assert!(!l.file("a.proto").unwrap().text_released());
     }
 
     #[test]
@@ -841,7 +1054,7 @@ mod tests {
         );
         let l = load(&["google/protobuf/empty.proto".into()], &opts(d.path()));
         assert!(l.files[0].path.is_some());
-        assert!(l.files[0].text.contains("package mine"));
+        assert!(l.files[0].text().contains("package mine"));
     }
 
     #[test]

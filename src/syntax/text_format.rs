@@ -75,7 +75,9 @@ fn skip_rest(lex: &mut logos::Lexer<T>) -> logos::Skip {
 }
 
 struct P<'a> {
-    text: &'a str,
+    /// The text parsed; `base` is its offset in the file, which spans use.
+    body: &'a str,
+    base: usize,
     toks: Vec<(Option<T>, Span)>,
     pos: usize,
     end: Span,
@@ -85,17 +87,23 @@ struct P<'a> {
 /// Parses `text[span]` as the fields of a text-format message. Returns what
 /// could be parsed and the errors (span, message) found.
 pub fn parse(text: &str, span: Span) -> (Vec<TextField>, Vec<(Span, String)>) {
-    let base = span.start as usize;
     let body = text.get(span.range()).unwrap_or("");
+    parse_at(body, span.start as usize, span.end as usize)
+}
+
+/// [`parse`] for `body` alone, which starts at byte `base` of its file (so
+/// that spans are the file's) and ends at `end`.
+pub fn parse_at(body: &str, base: usize, end: usize) -> (Vec<TextField>, Vec<(Span, String)>) {
     let toks = T::lexer(body)
         .spanned()
         .map(|(t, r)| (t.ok(), Span::new(base + r.start, base + r.end)))
         .collect();
     let mut p = P {
-        text,
+        body,
+        base,
         toks,
         pos: 0,
-        end: Span::new(span.end as usize, span.end as usize),
+        end: Span::new(end, end),
         errors: Vec::new(),
     };
     let fields = p.fields(None);
@@ -107,6 +115,12 @@ pub fn parse(text: &str, span: Span) -> (Vec<TextField>, Vec<(Span, String)>) {
 }
 
 impl<'a> P<'a> {
+    /// The text under `s`, a span of the file.
+    fn slice(&self, s: Span) -> &'a str {
+        let start = (s.start as usize).saturating_sub(self.base);
+        let end = (s.end as usize).saturating_sub(self.base);
+        self.body.get(start..end).unwrap_or("")
+    }
     fn peek(&self) -> Option<T> {
         self.toks.get(self.pos).and_then(|t| t.0)
     }
@@ -117,9 +131,7 @@ impl<'a> P<'a> {
         self.toks.get(self.pos).map_or(self.end, |t| t.1)
     }
     fn cur_text(&self) -> &'a str {
-        self.toks
-            .get(self.pos)
-            .map_or("", |t| &self.text[t.1.range()])
+        self.toks.get(self.pos).map_or("", |t| self.slice(t.1))
     }
     fn bump(&mut self) -> Span {
         let s = self.span();
@@ -188,7 +200,7 @@ impl<'a> P<'a> {
             }
             let s = self.bump();
             parts.push(Ident {
-                name: self.text[s.range()].to_string(),
+                name: self.slice(s).to_string(),
                 span: s,
             });
             if !self.eat(T::Dot) {
@@ -233,7 +245,7 @@ impl<'a> P<'a> {
         } else if self.peek() == Some(T::Word) {
             let s = self.bump();
             TextFieldName::Ident(Ident {
-                name: self.text[s.range()].to_string(),
+                name: self.slice(s).to_string(),
                 span: s,
             })
         } else {
@@ -275,7 +287,7 @@ impl<'a> P<'a> {
 
     fn message_value(&mut self) -> Option<TextValue> {
         let open = self.bump();
-        let close = if self.text[open.range()].starts_with('{') {
+        let close = if self.slice(open).starts_with('{') {
             T::RBrace
         } else {
             T::RAngle
@@ -366,7 +378,7 @@ impl<'a> P<'a> {
                 let mut end = s;
                 while self.peek() == Some(T::Str) && !self.at_end() {
                     end = self.bump();
-                    value.extend(unescape(&self.text[end.range()]));
+                    value.extend(unescape(self.slice(end)));
                 }
                 TextValue::Str(StrLit {
                     value,
