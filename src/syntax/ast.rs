@@ -372,7 +372,7 @@ pub struct Message {
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum MessageItem {
-    Field(Field),
+    Field(Box<Field>),
     Oneof(Oneof),
     Message(Message),
     Enum(Enum),
@@ -420,7 +420,7 @@ pub struct Field {
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum OneofItem {
-    Field(Field),
+    Field(Box<Field>),
     Option(OptionDecl),
     Empty(Span),
 }
@@ -436,7 +436,7 @@ pub struct Oneof {
 #[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug, PartialEq)]
 pub enum ExtendItem {
-    Field(Field),
+    Field(Box<Field>),
     Empty(Span),
 }
 
@@ -503,7 +503,7 @@ pub struct Enum {
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum EnumItem {
-    Value(EnumValue),
+    Value(Box<EnumValue>),
     Option(OptionDecl),
     Reserved(Reserved),
     Empty(Span),
@@ -528,7 +528,7 @@ pub struct Service {
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum ServiceItem {
-    Method(Method),
+    Method(Box<Method>),
     Option(OptionDecl),
     Empty(Span),
 }

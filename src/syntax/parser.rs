@@ -138,15 +138,18 @@ impl<'a> Ctx<'a> {
     }
 
     #[allow(clippy::type_complexity)]
+    // The grammar hands tails over boxed: every value on the parser's stack
+    // is as large as the largest one, and moving them is much of parsing.
+    #[allow(clippy::boxed_local)]
     pub fn field(
         &self,
         l: usize,
         label: Option<(Label, Span)>,
         ty: FieldType,
-        t: (Ident, IntLit, Option<CompactOptions>, usize, usize),
-    ) -> Field {
-        let (name, number, options, e, r) = t;
-        Field {
+        t: Box<(Ident, IntLit, Option<CompactOptions>, usize, usize)>,
+    ) -> Box<Field> {
+        let (name, number, options, e, r) = *t;
+        Box::new(Field {
             label,
             ty,
             name,
@@ -154,16 +157,16 @@ impl<'a> Ctx<'a> {
             options,
             span: Span::new(l, r),
             comments: self.comments(l, e),
-        }
+        })
     }
 
-    #[allow(clippy::type_complexity)]
+    #[allow(clippy::type_complexity, clippy::boxed_local)]
     pub fn group(
         &self,
         l: usize,
         label: Option<(Label, Span)>,
         keyword: Span,
-        t: (
+        t: Box<(
             Ident,
             IntLit,
             Option<CompactOptions>,
@@ -171,10 +174,10 @@ impl<'a> Ctx<'a> {
             Vec<MessageItem>,
             Span,
             usize,
-        ),
-    ) -> Field {
-        let (name, number, options, e, body, body_span, r) = t;
-        Field {
+        )>,
+    ) -> Box<Field> {
+        let (name, number, options, e, body, body_span, r) = *t;
+        Box::new(Field {
             label,
             ty: FieldType::Group {
                 keyword,
@@ -186,7 +189,7 @@ impl<'a> Ctx<'a> {
             options,
             span: Span::new(l, r),
             comments: self.comments(l, e),
-        }
+        })
     }
 
     /// Records a recovered syntax error and returns the span it covers.
@@ -607,18 +610,17 @@ fn check_message_depth(name: &str, file: &File, diags: &mut Vec<Diagnostic>) {
         for item in items {
             match item {
                 MessageItem::Message(m) => visit(name, m.span, &m.items, depth + 1, diags),
-                MessageItem::Field(Field {
-                    ty: FieldType::Group { body, keyword, .. },
-                    ..
-                }) => visit(name, *keyword, body, depth + 1, diags),
+                MessageItem::Field(f) => {
+                    if let FieldType::Group { body, keyword, .. } = &f.ty {
+                        visit(name, *keyword, body, depth + 1, diags);
+                    }
+                }
                 MessageItem::Oneof(o) => {
                     for it in &o.items {
-                        if let OneofItem::Field(Field {
-                            ty: FieldType::Group { body, keyword, .. },
-                            ..
-                        }) = it
-                        {
-                            visit(name, *keyword, body, depth + 1, diags);
+                        if let OneofItem::Field(f) = it {
+                            if let FieldType::Group { body, keyword, .. } = &f.ty {
+                                visit(name, *keyword, body, depth + 1, diags);
+                            }
                         }
                     }
                 }
