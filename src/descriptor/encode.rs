@@ -23,11 +23,20 @@ pub trait Encode {
 
     /// Appends the serialized message to `buf`.
     fn encode(&self, buf: &mut Vec<u8>) {
-        let mut sizes = Vec::new();
+        // Small messages (options, mostly) are encoded one by one in great
+        // numbers: each thread keeps its slots list for the next one.
+        thread_local! {
+            static SIZES: std::cell::Cell<Vec<usize>> = const { std::cell::Cell::new(Vec::new()) };
+        }
+        let mut sizes = SIZES.with(|s| s.take());
+        sizes.clear();
         let len = self.compute_sizes(&mut sizes);
         buf.reserve(len);
         let mut cursor = 0;
         self.write_sized(buf, &sizes, &mut cursor);
+        if sizes.capacity() <= 4096 {
+            SIZES.with(|s| s.set(sizes));
+        }
     }
 
     /// Pushes this message's size into its pre-order slot (then the slots of

@@ -105,7 +105,8 @@ impl PendingOption {
         decl: &OptionDecl,
         location_index: Option<usize>,
     ) -> PendingOption {
-        let mut name = String::new();
+        let len = decl.name.parts.iter().flat_map(|p| &p.name.parts);
+        let mut name = String::with_capacity(len.map(|i| i.name.len() + 3).sum());
         for (i, p) in decl.name.parts.iter().enumerate() {
             if i > 0 {
                 name.push('.');

@@ -299,6 +299,14 @@ impl Collector {
             stack: Vec::new(),
             scope: String::new(),
         };
+        // Sized up front: growing these a step at a time, then shrinking
+        // them to fit, copied each several times over.
+        let mut n = Counts::default();
+        n.file(f);
+        c.out.text.reserve_exact(n.text);
+        c.out.paths.reserve_exact(n.paths);
+        c.out.items.reserve_exact(n.items);
+        c.out.hashes.reserve_exact(n.items);
         let pkg = f.package();
         // The package and each of its prefixes (`a`, `a.b`, `a.b.c`).
         let mut scope = ROOT;
@@ -334,10 +342,80 @@ impl Collector {
             c.leave(len);
             c.stack.clear();
         }
-        c.out.text.shrink_to_fit();
-        c.out.paths.shrink_to_fit();
-        c.out.items.shrink_to_fit();
+        debug_assert_eq!(
+            (c.out.items.len(), c.out.paths.len(), c.out.text.len()),
+            (n.items, n.paths, n.text)
+        );
         c.out
+    }
+}
+
+/// How much one file's names take: items, path elements and name bytes,
+/// counted as [`Collector`] adds them.
+#[derive(Default)]
+struct Counts {
+    items: usize,
+    paths: usize,
+    text: usize,
+}
+
+impl Counts {
+    fn add(&mut self, name: &str, path_len: usize) {
+        self.items += 1;
+        self.paths += path_len;
+        self.text += name.len();
+    }
+
+    fn file(&mut self, f: &FileDescriptorProto) {
+        let pkg = f.package();
+        if !pkg.is_empty() {
+            for part in pkg.split('.') {
+                self.add(part, 0);
+            }
+        }
+        for m in &f.message_type {
+            self.add(m.name(), 2);
+            self.message(m, 2);
+        }
+        for e in &f.enum_type {
+            self.enum_(e, 2);
+        }
+        for x in &f.extension {
+            self.add(x.name(), 2);
+        }
+        for sv in &f.service {
+            self.add(sv.name(), 2);
+            for m in &sv.method {
+                self.add(m.name(), 4);
+            }
+        }
+    }
+
+    /// `depth`: the length of the message's own path.
+    fn message(&mut self, m: &DescriptorProto, depth: usize) {
+        for f in &m.field {
+            self.add(f.name(), depth + 2);
+        }
+        for o in &m.oneof_decl {
+            self.add(o.name(), depth + 2);
+        }
+        for n in &m.nested_type {
+            self.add(n.name(), depth + 2);
+            self.message(n, depth + 2);
+        }
+        for e in &m.enum_type {
+            self.enum_(e, depth + 2);
+        }
+        for x in &m.extension {
+            self.add(x.name(), depth + 2);
+        }
+    }
+
+    fn enum_(&mut self, e: &EnumDescriptorProto, depth: usize) {
+        self.add(e.name(), depth);
+        for v in &e.value {
+            self.add(v.name(), depth + 2);
+        }
     }
 }
 
