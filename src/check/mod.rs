@@ -355,6 +355,10 @@ impl<'a> Cx<'a> {
             self.cross_link_message(n, &path(p, &[3, i as i32]), &name, seen);
         }
         for (i, f) in m.field.iter().enumerate() {
+            // Only defaults and extensions have anything to cross-link.
+            if f.default_value.is_none() && f.extendee.is_none() {
+                continue;
+            }
             let full = join(&name, f.name());
             self.cross_link_field(f, &path(p, &[2, i as i32]), &full, seen);
         }
