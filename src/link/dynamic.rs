@@ -352,6 +352,75 @@ fn write_scalar(v: &Val, out: &mut Vec<u8>) {
     }
 }
 
+/// Whether [`canonicalize`] (with `strip`) would return `bytes` (fields of
+/// a message of type `name`, all numbered `min` or more) unchanged and
+/// remove nothing: every field is known, none has source retention, their
+/// numbers do not go down, only repeated unpacked fields repeat, packed
+/// ones come as one record, and messages inside are canonical too. A
+/// quick scan with no allocation; `false` when unsure.
+pub fn is_canonical(bytes: &[u8], name: &str, schema: &dyn Schema, min: u32, depth: u32) -> bool {
+    if depth > MAX_DEPTH || schema.is_message_set(name) {
+        return false;
+    }
+    let mut r = Reader::new(bytes);
+    let mut last = 0u32;
+    while !r.is_empty() {
+        let Ok((number, wt)) = r.read_tag() else {
+            return false;
+        };
+        let Some(info) = schema.field(name, number as i32) else {
+            return false;
+        };
+        if info.source_retention || number < min.max(last) {
+            return false;
+        }
+        let natural = wire_type_of(info.ty(), info.delimited);
+        let scalar = !matches!(natural, WireType::LengthDelimited | WireType::StartGroup);
+        let packed = info.is_repeated() && info.packed && scalar;
+        if number == last && (!info.is_repeated() || packed) {
+            return false;
+        }
+        last = number;
+        if packed {
+            if wt != WireType::LengthDelimited {
+                return false;
+            }
+            let Ok(body) = r.read_len_delimited() else {
+                return false;
+            };
+            let mut inner = Reader::new(body);
+            while !inner.is_empty() {
+                if read_scalar(&mut inner, natural).is_err() {
+                    return false;
+                }
+            }
+            continue;
+        }
+        if wt != natural {
+            return false;
+        }
+        match natural {
+            WireType::StartGroup => return false,
+            WireType::LengthDelimited => {
+                let Ok(body) = r.read_len_delimited() else {
+                    return false;
+                };
+                if info.is_message()
+                    && !is_canonical(body, info.message_type(), schema, 0, depth + 1)
+                {
+                    return false;
+                }
+            }
+            _ => {
+                if read_scalar(&mut r, natural).is_err() {
+                    return false;
+                }
+            }
+        }
+    }
+    true
+}
+
 /// Re-serializes `bytes` (a message of type `name`) canonically; with
 /// `strip`, source-retention fields are dropped and their paths returned.
 /// Bytes that do not parse are returned unchanged.
@@ -454,5 +523,37 @@ mod tests {
             out,
             vec![0x1a, 2, 1, 2, 0x2a, 4, 0x08, 8, 0x10, 7, 0x98, 0x06, 1]
         );
+
+        // The quick scan says "canonical" only where canonicalizing changes
+        // nothing.
+        let canonical = |b: &[u8]| is_canonical(b, "O", &s, 0, 0);
+        let cases: [(&[u8], bool); 9] = [
+            // 3: [1, 2] packed, 5 { 1: 8, 2: 7 }
+            (&[0x1a, 2, 1, 2, 0x2a, 4, 0x08, 8, 0x10, 7], true),
+            (&[], true),
+            // out of order
+            (&[0x2a, 2, 0x08, 8, 0x1a, 1, 1], false),
+            // a singular message twice (merged)
+            (&[0x2a, 2, 0x08, 8, 0x2a, 2, 0x10, 7], false),
+            // a packed field unpacked, or in two records
+            (&[0x18, 1], false),
+            (&[0x1a, 1, 1, 0x1a, 1, 2], false),
+            // source retention
+            (&[0x20, 9], false),
+            // unknown field, and a message out of order inside
+            (&[0x98, 0x06, 1], false),
+            (&[0x2a, 4, 0x10, 7, 0x08, 8], false),
+        ];
+        for (b, want) in cases {
+            assert_eq!(canonical(b), want, "{b:?}");
+            let (again, removed) = canonicalize(b, "O", &s, true);
+            // Unknown fields stay as they are, but the scan does not know
+            // where: it declines.
+            let unknown = b == [0x98, 0x06, 1];
+            let unchanged = again.as_slice() == b && removed.is_empty();
+            assert_eq!(unchanged, want || unknown, "{b:?}");
+        }
+        // Numbers below `min` are not canonical extensions.
+        assert!(!is_canonical(&[0x1a, 1, 1], "O", &s, 4, 0));
     }
 }

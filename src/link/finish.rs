@@ -1,7 +1,7 @@
 //! Writing interpreted options into descriptors, and producing protoc's
 //! default-mode output from the linked (retain-mode) descriptors.
 
-use super::dynamic::canonicalize;
+use super::dynamic::{canonicalize, is_canonical};
 use super::lower::OptionsKind;
 use super::options::options_message;
 use super::schema::Combined;
@@ -17,7 +17,13 @@ pub trait HasFeatures {
     /// encoder does: no custom options or feature extensions (unknown
     /// bytes, which protoc re-serializes canonically) and no field that
     /// source retention could remove.
-    fn kept_as_is(&self) -> bool;
+    fn kept_as_is(&self) -> bool {
+        self.unknown_bytes().is_empty() && self.known_kept_as_is()
+    }
+    /// [`HasFeatures::kept_as_is`] but for the unknown bytes (custom options
+    /// and feature extensions).
+    fn known_kept_as_is(&self) -> bool;
+    fn unknown_bytes(&self) -> &[u8];
 }
 
 /// The built-in `FeatureSet` fields with source retention are
@@ -61,10 +67,12 @@ macro_rules! has_features {
             fn features_mut(&mut self) -> Option<&mut FeatureSet> {
                 self.features.slot_mut()
             }
-            fn kept_as_is(&self) -> bool {
-                self.unknown.is_empty()
-                    && features_kept_as_is(self.features.slot())
+            fn known_kept_as_is(&self) -> bool {
+                features_kept_as_is(self.features.slot())
                     $(&& { let $o = self; $extra })?
+            }
+            fn unknown_bytes(&self) -> &[u8] {
+                &self.unknown
             }
         }
     )*};
@@ -74,8 +82,11 @@ impl<T: HasFeatures> HasFeatures for Box<T> {
     fn features_mut(&mut self) -> Option<&mut FeatureSet> {
         (**self).features_mut()
     }
-    fn kept_as_is(&self) -> bool {
-        (**self).kept_as_is()
+    fn known_kept_as_is(&self) -> bool {
+        (**self).known_kept_as_is()
+    }
+    fn unknown_bytes(&self) -> &[u8] {
+        (**self).unknown_bytes()
     }
 }
 
@@ -307,22 +318,34 @@ pub fn apply_records(
 
 /// Every element of a file that has an options message: (path, kind, the
 /// options encoded).
-fn option_sites(fd: &FileDescriptorProto) -> Vec<(Vec<i32>, OptionsKind, Vec<u8>)> {
-    type Sites = Vec<(Vec<i32>, OptionsKind, Vec<u8>)>;
-    // Options that default mode keeps as they are need no site.
+fn option_sites(
+    fd: &FileDescriptorProto,
+    schema: &Combined<'_>,
+) -> Vec<(Vec<i32>, OptionsKind, Vec<u8>)> {
+    struct Sites<'a, 's> {
+        list: Vec<(Vec<i32>, OptionsKind, Vec<u8>)>,
+        schema: &'a Combined<'s>,
+    }
+    // Options that default mode keeps as they are need no site: known
+    // fields as our encoder writes them, custom options (extensions,
+    // numbered 1000 and up) already in canonical form.
     fn site<T: Encode + HasFeatures>(
-        out: &mut Sites,
+        out: &mut Sites<'_, '_>,
         o: &Option<T>,
         path: Vec<i32>,
         kind: OptionsKind,
     ) {
         if let Some(o) = o {
-            if !o.kept_as_is() {
-                out.push((path, kind, encode_to_vec(o)));
+            let unknown = o.unknown_bytes();
+            let kept = o.known_kept_as_is()
+                && (unknown.is_empty()
+                    || is_canonical(unknown, options_message(kind), out.schema, 1000, 0));
+            if !kept {
+                out.list.push((path, kind, encode_to_vec(o)));
             }
         }
     }
-    fn en(out: &mut Sites, e: &EnumDescriptorProto, path: Vec<i32>) {
+    fn en(out: &mut Sites<'_, '_>, e: &EnumDescriptorProto, path: Vec<i32>) {
         site(out, &e.options, path.clone(), OptionsKind::Enum);
         for (i, v) in e.value.iter().enumerate() {
             let p = || [&path[..], &[2, i as i32]].concat();
@@ -331,7 +354,7 @@ fn option_sites(fd: &FileDescriptorProto) -> Vec<(Vec<i32>, OptionsKind, Vec<u8>
             }
         }
     }
-    fn msg(out: &mut Sites, m: &DescriptorProto, path: Vec<i32>) {
+    fn msg(out: &mut Sites<'_, '_>, m: &DescriptorProto, path: Vec<i32>) {
         let sub = |k: i32, i: usize| [&path[..], &[k, i as i32]].concat();
         site(out, &m.options, path.clone(), OptionsKind::Message);
         for (i, f) in m.field.iter().enumerate() {
@@ -361,7 +384,10 @@ fn option_sites(fd: &FileDescriptorProto) -> Vec<(Vec<i32>, OptionsKind, Vec<u8>
             en(out, e, sub(4, i));
         }
     }
-    let mut out = Vec::new();
+    let mut out = Sites {
+        list: Vec::new(),
+        schema,
+    };
     site(&mut out, &fd.options, Vec::new(), OptionsKind::File);
     for (i, m) in fd.message_type.iter().enumerate() {
         msg(&mut out, m, vec![4, i as i32]);
@@ -392,7 +418,7 @@ fn option_sites(fd: &FileDescriptorProto) -> Vec<(Vec<i32>, OptionsKind, Vec<u8>
             }
         }
     }
-    out
+    out.list
 }
 
 /// protoc's default-mode form of a linked file: every options message
@@ -430,7 +456,7 @@ pub struct StripPlan {
 pub fn plan_strip(fd: &FileDescriptorProto, schema: &Combined<'_>) -> StripPlan {
     let mut sites = Vec::new();
     let mut removed_paths: Vec<Vec<i32>> = Vec::new();
-    for (path, kind, bytes) in option_sites(fd) {
+    for (path, kind, bytes) in option_sites(fd, schema) {
         let name = options_message(kind);
         let (b, mut removed) = canonicalize(&bytes, name, schema, true);
         // Options emptied by stripping disappear, and their `[…]`
