@@ -64,7 +64,12 @@ fn lookup<'a>(
         };
     }
     let first = name.split('.').next().unwrap_or(name);
-    let mut scope = relative_to;
+    // Only the root can hold `first` when nothing nested is called that.
+    let mut scope = if syms.may_be_nested(first) {
+        relative_to
+    } else {
+        ""
+    };
     // One buffer for every `scope.first` candidate.
     let mut candidate = String::with_capacity(relative_to.len() + 1 + first.len());
     while let Some(dot) = memchr::memrchr(b'.', scope.as_bytes()) {

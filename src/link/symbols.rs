@@ -104,6 +104,9 @@ struct FileNames {
     items: Vec<Item>,
     /// Each item's full-name hash; dropped once the table is built.
     hashes: Vec<u64>,
+    /// [`nested_bit`] of each item not at the root; dropped once the
+    /// table is built.
+    nested: Vec<u32>,
 }
 
 impl FileNames {
@@ -199,10 +202,24 @@ pub struct Symbols {
     /// what option names may refer to.
     pub visible_for_options: Vec<FileSet>,
     pub duplicates: Vec<Duplicate>,
+    /// A one-hash Bloom filter of the short names of everything not at the
+    /// root: a relative reference whose first part is not in it can only
+    /// be found at the root, and scoped lookup skips the enclosing scopes
+    /// (each a hash probe that misses the cache). Empty: not built, every
+    /// name may be nested.
+    nested_short: Vec<u64>,
 }
 
 fn hash(name: &str) -> u64 {
     rustc_hash::FxBuildHasher.hash_one(name)
+}
+
+/// Bits in [`Symbols::nested_short`]: 2^22, half a MiB.
+const NESTED_BITS: u32 = 22;
+
+/// Where a short name falls in [`Symbols::nested_short`].
+fn nested_bit(short: &str) -> u32 {
+    (hash(short) >> (64 - NESTED_BITS)) as u32
 }
 
 /// Collects the names one file defines, in protoc's order.
@@ -224,6 +241,9 @@ impl Collector {
         }
         self.scope.push_str(name);
         self.out.hashes.push(hash(&self.scope));
+        if parent != ROOT {
+            self.out.nested.push(nested_bit(name));
+        }
         self.scope.truncate(scope_len);
         let out = &mut self.out;
         let start = out.text.len() as u32;
@@ -307,6 +327,7 @@ impl Collector {
         c.out.paths.reserve_exact(n.paths);
         c.out.items.reserve_exact(n.items);
         c.out.hashes.reserve_exact(n.items);
+        c.out.nested.reserve_exact(n.items);
         let pkg = f.package();
         // The package and each of its prefixes (`a`, `a.b`, `a.b.c`).
         let mut scope = ROOT;
@@ -492,10 +513,17 @@ impl Symbols {
                 }
             }
         }
+        let mut nested_short = vec![0u64; 1 << (NESTED_BITS - 6)];
+        for n in &mut names {
+            for b in std::mem::take(&mut n.nested) {
+                nested_short[(b >> 6) as usize] |= 1 << (b & 63);
+            }
+        }
         crate::trace::phase("symbols: merge");
         let mut s = Symbols {
             names,
             table,
+            nested_short,
             packages: files.iter().map(|f| f.package().to_string()).collect(),
             duplicates,
             ..Default::default()
@@ -515,6 +543,16 @@ impl Symbols {
             })
             .collect();
         s
+    }
+
+    /// Whether something not at the root may have the short name `short`
+    /// (false: certainly not).
+    pub fn may_be_nested(&self, short: &str) -> bool {
+        if self.nested_short.is_empty() {
+            return true;
+        }
+        let b = nested_bit(short);
+        self.nested_short[(b >> 6) as usize] & (1 << (b & 63)) != 0
     }
 
     /// The definition of a full name (no leading dot), whoever may see it.
@@ -626,6 +664,22 @@ mod tests {
         let files: Vec<_> = texts.iter().map(|t| file(t)).collect();
         let none = vec![Vec::new(); files.len()];
         Symbols::build(&files, &none, &none)
+    }
+
+    #[test]
+    fn nested_short_names_filter_scoped_lookups() {
+        let s = table(&[
+            "syntax = \"proto3\"; package top.mid; message Outer { message Inner { int32 leaf = 1; } enum E { V = 0; } }",
+        ]);
+        // Everything below the root may be nested; a root-only name (the
+        // package's first part) and names never defined are not (barring a
+        // Bloom false positive, which only costs the full search).
+        for n in ["mid", "Outer", "Inner", "leaf", "E", "V"] {
+            assert!(s.may_be_nested(n), "{n}");
+        }
+        let absent = ["top", "google", "nothing_here", "Zz"];
+        assert!(absent.iter().filter(|n| s.may_be_nested(n)).count() <= 1);
+        assert!(Symbols::default().may_be_nested("anything"));
     }
 
     #[test]

@@ -242,11 +242,18 @@ impl Loaded {
             .flat_map(|d| d.primary.iter().chain(&d.secondary))
             .map(|l| l.location.file.as_str())
             .collect();
+        let wanted: Vec<&SourceFile> = self
+            .files
+            .iter()
+            .filter(|f| !f.text_released() || named.contains(f.name.as_str()))
+            .collect();
+        // Read again on the pool: warnings can point into hundreds of files.
+        wanted.par_iter().for_each(|f| {
+            f.text();
+        });
         let mut s = Sources::new();
-        for f in &self.files {
-            if !f.text_released() || named.contains(f.name.as_str()) {
-                s.add(f.name.clone(), f.text().clone());
-            }
+        for f in wanted {
+            s.add(f.name.clone(), f.text().clone());
         }
         s
     }
