@@ -1779,21 +1779,19 @@ pub fn map_entry_name(field: &str) -> String {
 /// protoc's default JSON name: underscores dropped, the letter after each
 /// one upper-cased.
 pub fn json_name(field: &str) -> String {
-    // Byte by byte: only ASCII bytes ('_' and what follows one) change, so
-    // the result stays UTF-8.
-    let mut out = Vec::with_capacity(field.len());
-    let mut upper = false;
-    for &c in field.as_bytes() {
-        if c == b'_' {
-            upper = true;
-        } else if upper {
+    // Underscores go; the character after each run of them is upper-cased
+    // (ASCII only).
+    let mut out = String::with_capacity(field.len());
+    let mut parts = field.split('_');
+    out.push_str(parts.next().unwrap_or(""));
+    for part in parts {
+        let mut chars = part.chars();
+        if let Some(c) = chars.next() {
             out.push(c.to_ascii_uppercase());
-            upper = false;
-        } else {
-            out.push(c);
+            out.push_str(chars.as_str());
         }
     }
-    String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+    out
 }
 
 /// C's `%.{precision}g`.
@@ -2315,6 +2313,10 @@ mod tests {
         assert_eq!(json_name("_foo"), "Foo");
         // Non-ASCII letters pass through unchanged, even after '_'.
         assert_eq!(json_name("a_é_b"), "aéB");
+        // Runs of underscores, and a trailing one.
+        assert_eq!(json_name("a__b_"), "aB");
+        assert_eq!(json_name("__"), "");
+        assert_eq!(json_name("x_1y"), "x1y");
     }
 
     #[test]

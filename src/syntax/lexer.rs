@@ -477,9 +477,15 @@ fn unescape_bytes(b: &[u8]) -> Vec<u8> {
     let mut out = Vec::with_capacity(b.len());
     let mut i = 0;
     while i < b.len() {
-        let c = b[i];
-        if c != b'\\' || i + 1 >= b.len() {
-            out.push(c);
+        // Plain bytes up to the next backslash, in one copy.
+        let Some(run) = memchr::memchr(b'\\', &b[i..]) else {
+            out.extend_from_slice(&b[i..]);
+            break;
+        };
+        out.extend_from_slice(&b[i..i + run]);
+        i += run;
+        if i + 1 >= b.len() {
+            out.push(b'\\');
             i += 1;
             continue;
         }
