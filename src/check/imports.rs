@@ -123,11 +123,15 @@ pub(crate) fn unused(cx: &mut Cx<'_>) {
         return;
     }
     // Options: the options message itself, extensions and enum values.
-    for o in options::all_options(cx).iter() {
+    // Many elements carry the very same options (`[(google.api.
+    // field_behavior) = REQUIRED]`): each distinct one is walked once.
+    let all = options::all_options(cx);
+    let mut walked: rustc_hash::FxHashSet<(&str, &[u8])> = Default::default();
+    for o in all.iter() {
         if l.done() {
             return;
         }
-        if o.bytes.is_empty() {
+        if o.bytes.is_empty() || !walked.insert((o.message, &o.bytes)) {
             continue;
         }
         l.find(o.message);

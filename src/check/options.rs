@@ -289,7 +289,14 @@ pub(crate) fn validate(cx: &mut Cx<'_>) {
     let all = all_options(cx);
     let edition = cx.edition;
     let mut found: Vec<SetOption> = Vec::new();
+    // Options found to set nothing with a target or a lifetime: the same
+    // options on another element are not walked again.
+    let mut clean: rustc_hash::FxHashSet<(&str, &[u8])> = Default::default();
     for (at, o) in all.iter().enumerate() {
+        if clean.contains(&(o.message, &o.bytes[..])) {
+            continue;
+        }
+        let before = found.len();
         walk(cx, &o.bytes, o.message, 0, &mut |f, message| {
             let opts = f.field.options.as_ref();
             // Only options with targets or a lifetime have anything to check.
@@ -308,6 +315,9 @@ pub(crate) fn validate(cx: &mut Cx<'_>) {
                 entity: o.entity,
             });
         });
+        if found.len() == before {
+            clean.insert((o.message, &o.bytes));
+        }
     }
     for SetOption {
         at, name, support, ..

@@ -322,16 +322,18 @@ fn option_sites(
     fd: &FileDescriptorProto,
     schema: &Combined<'_>,
 ) -> Vec<(Vec<i32>, OptionsKind, Vec<u8>)> {
-    struct Sites<'a, 's> {
+    struct Sites<'a, 's, 'f> {
         list: Vec<(Vec<i32>, OptionsKind, Vec<u8>)>,
         schema: &'a Combined<'s>,
+        /// Custom options found canonical: many elements carry the same.
+        canonical: rustc_hash::FxHashSet<(OptionsKind, &'f [u8])>,
     }
     // Options that default mode keeps as they are need no site: known
     // fields as our encoder writes them, custom options (extensions,
     // numbered 1000 and up) already in canonical form.
-    fn site<T: Encode + HasFeatures>(
-        out: &mut Sites<'_, '_>,
-        o: &Option<T>,
+    fn site<'f, T: Encode + HasFeatures>(
+        out: &mut Sites<'_, '_, 'f>,
+        o: &'f Option<T>,
         path: Vec<i32>,
         kind: OptionsKind,
     ) {
@@ -339,13 +341,15 @@ fn option_sites(
             let unknown = o.unknown_bytes();
             let kept = o.known_kept_as_is()
                 && (unknown.is_empty()
-                    || is_canonical(unknown, options_message(kind), out.schema, 1000, 0));
+                    || out.canonical.contains(&(kind, unknown))
+                    || (is_canonical(unknown, options_message(kind), out.schema, 1000, 0)
+                        && out.canonical.insert((kind, unknown))));
             if !kept {
                 out.list.push((path, kind, encode_to_vec(o)));
             }
         }
     }
-    fn en(out: &mut Sites<'_, '_>, e: &EnumDescriptorProto, path: Vec<i32>) {
+    fn en<'f>(out: &mut Sites<'_, '_, 'f>, e: &'f EnumDescriptorProto, path: Vec<i32>) {
         site(out, &e.options, path.clone(), OptionsKind::Enum);
         for (i, v) in e.value.iter().enumerate() {
             let p = || [&path[..], &[2, i as i32]].concat();
@@ -354,7 +358,7 @@ fn option_sites(
             }
         }
     }
-    fn msg(out: &mut Sites<'_, '_>, m: &DescriptorProto, path: Vec<i32>) {
+    fn msg<'f>(out: &mut Sites<'_, '_, 'f>, m: &'f DescriptorProto, path: Vec<i32>) {
         let sub = |k: i32, i: usize| [&path[..], &[k, i as i32]].concat();
         site(out, &m.options, path.clone(), OptionsKind::Message);
         for (i, f) in m.field.iter().enumerate() {
@@ -387,6 +391,7 @@ fn option_sites(
     let mut out = Sites {
         list: Vec::new(),
         schema,
+        canonical: Default::default(),
     };
     site(&mut out, &fd.options, Vec::new(), OptionsKind::File);
     for (i, m) in fd.message_type.iter().enumerate() {
