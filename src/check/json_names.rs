@@ -29,7 +29,14 @@ pub(crate) fn validate(cx: &mut Cx<'_>, i: usize) {
     // Default JSON names, made once for both passes.
     let defaults: Vec<String> = m.field.iter().map(|f| json_name(f.name())).collect();
     check(cx, i, false, &defaults);
-    if !legacy {
+    // Without a custom name the second pass meets the same names as the
+    // first, and reports only conflicts that involve a custom one.
+    let custom = m
+        .field
+        .iter()
+        .zip(&defaults)
+        .any(|(f, d)| f.json_name.as_deref().is_some_and(|j| j != d));
+    if !legacy && custom {
         check(cx, i, true, &defaults);
     }
 }
