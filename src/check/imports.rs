@@ -123,15 +123,12 @@ pub(crate) fn unused(cx: &mut Cx<'_>) {
         return;
     }
     // Options: the options message itself, extensions and enum values.
-    // Many elements carry the very same options (`[(google.api.
-    // field_behavior) = REQUIRED]`): each distinct one is walked once.
-    let all = options::all_options(cx);
-    let mut walked: rustc_hash::FxHashSet<(&str, &[u8])> = Default::default();
-    for o in all.iter() {
+    // Each distinct options record is walked once.
+    for o in options::all_options(cx).iter() {
         if l.done() {
             return;
         }
-        if o.bytes.is_empty() || !walked.insert((o.message, &o.bytes)) {
+        if o.bytes.is_empty() || o.same_as.is_some() {
             continue;
         }
         l.find(o.message);

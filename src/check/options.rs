@@ -237,6 +237,11 @@ pub(crate) struct ElementOptions {
     pub target: OptionTargetType,
     /// protoc's name for the kind of element, e.g. `field`.
     pub entity: &'static str,
+    /// The first element with the very same options (message and bytes),
+    /// if it comes earlier: many elements carry the same options
+    /// (`[(google.api.field_behavior) = REQUIRED]`), and what depends only
+    /// on the options need not be worked out again.
+    pub same_as: Option<usize>,
 }
 
 /// Every options message of the file, encoded once for the checks that
@@ -256,6 +261,7 @@ fn encode_all_options(cx: &Cx<'_>) -> Vec<ElementOptions> {
             message: "google.protobuf.FileOptions",
             target: OptionTargetType::TARGET_TYPE_FILE,
             entity: "file",
+            same_as: None,
         });
     }
     for item in &cx.items {
@@ -266,8 +272,24 @@ fn encode_all_options(cx: &Cx<'_>) -> Vec<ElementOptions> {
                 message,
                 target,
                 entity,
+                same_as: None,
             });
         }
+    }
+    let mut first: rustc_hash::FxHashMap<(&str, &[u8]), usize> = Default::default();
+    let same: Vec<Option<usize>> = out
+        .iter()
+        .enumerate()
+        .map(|(i, o)| match first.entry((o.message, &o.bytes)) {
+            std::collections::hash_map::Entry::Occupied(e) => Some(*e.get()),
+            std::collections::hash_map::Entry::Vacant(e) => {
+                e.insert(i);
+                None
+            }
+        })
+        .collect();
+    for (o, s) in out.iter_mut().zip(same) {
+        o.same_as = s;
     }
     out
 }
@@ -289,11 +311,11 @@ pub(crate) fn validate(cx: &mut Cx<'_>) {
     let all = all_options(cx);
     let edition = cx.edition;
     let mut found: Vec<SetOption> = Vec::new();
-    // Options found to set nothing with a target or a lifetime: the same
-    // options on another element are not walked again.
-    let mut clean: rustc_hash::FxHashSet<(&str, &[u8])> = Default::default();
+    // Whether each element's options set nothing with a target or a
+    // lifetime: the same options on a later element are not walked again.
+    let mut clean = vec![false; all.len()];
     for (at, o) in all.iter().enumerate() {
-        if clean.contains(&(o.message, &o.bytes[..])) {
+        if o.same_as.is_some_and(|first| clean[first]) {
             continue;
         }
         let before = found.len();
@@ -315,9 +337,7 @@ pub(crate) fn validate(cx: &mut Cx<'_>) {
                 entity: o.entity,
             });
         });
-        if found.len() == before {
-            clean.insert((o.message, &o.bytes));
-        }
+        clean[at] = found.len() == before;
     }
     for SetOption {
         at, name, support, ..

@@ -339,11 +339,11 @@ fn option_sites(
     ) {
         if let Some(o) = o {
             let unknown = o.unknown_bytes();
-            let kept = o.known_kept_as_is()
-                && (unknown.is_empty()
-                    || out.canonical.contains(&(kind, unknown))
-                    || (is_canonical(unknown, options_message(kind), out.schema, 1000, 0)
-                        && out.canonical.insert((kind, unknown))));
+            let kept = o.kept_as_is()
+                || (o.known_kept_as_is()
+                    && (out.canonical.contains(&(kind, unknown))
+                        || (is_canonical(unknown, options_message(kind), out.schema, 1000, 0)
+                            && out.canonical.insert((kind, unknown)))));
             if !kept {
                 out.list.push((path, kind, encode_to_vec(o)));
             }

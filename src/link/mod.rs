@@ -348,7 +348,7 @@ fn link_lowered(loaded: &Loaded, lowered: Vec<lower::Lowered>) -> Linked {
                     schema: Combined::new(&schema, builtin),
                     file: fi,
                     file_name: &names[fi],
-                    text: &statements.snippets,
+                    snippets: &statements.snippets,
                     diags: Vec::new(),
                     recent_extensions: Default::default(),
                 };

@@ -59,7 +59,7 @@ pub struct Interpreter<'a> {
     pub file_name: &'a str,
     /// The pieces of the file's text that the options need (literal spans
     /// index into the file).
-    pub text: &'a crate::link::lower::Snippets,
+    pub snippets: &'a crate::link::lower::Snippets,
     pub diags: Vec<Diagnostic>,
     /// The last few extension names resolved, by (name, scope): the fields
     /// of a message tend to set the same custom options.
@@ -292,7 +292,7 @@ impl<'a> Interpreter<'a> {
                     a.span.start as usize + 1,
                     (a.span.end as usize).saturating_sub(1),
                 );
-                let body = self.text.get(inner.range()).unwrap_or("");
+                let body = self.snippets.get(inner.range()).unwrap_or("");
                 let (fields, errors) = crate::syntax::text_format::parse_at(
                     body,
                     inner.start as usize,
@@ -445,7 +445,7 @@ impl<'a> Interpreter<'a> {
                         let x = match value {
                             Some(x) => *x as f64,
                             None => self
-                                .text
+                                .snippets
                                 .get(span.range())
                                 .and_then(crate::link::lower::decimal_as_double)
                                 .unwrap_or(f64::INFINITY),
@@ -713,7 +713,7 @@ impl<'a> Interpreter<'a> {
             TextValue::Int(i) => {
                 if matches!(ty, Type::TYPE_FLOAT | Type::TYPE_DOUBLE) {
                     // Text format wants decimal digits for a float field.
-                    let digits = self.text.get(i.span.range()).unwrap_or("");
+                    let digits = self.snippets.get(i.span.range()).unwrap_or("");
                     let digits = digits.trim_start_matches(['-', ' ', '\t', '\n', '\r']);
                     if digits.len() > 1 && digits.starts_with('0') {
                         return Err(format!("Expect a decimal number, got: {digits}"));

@@ -78,64 +78,41 @@ pub struct SourceFile {
     pub has_errors: bool,
 }
 
-/// A file's text, kept or released.
+/// A loaded file's text: in memory, or released after lowering (see
+/// [`LoadOptions::release_text`]) and read again on demand.
 #[derive(Debug)]
-struct FileText {
-    kept: Option<Held>,
-    /// The length of the text (byte offsets in spans stay below it).
-    len: usize,
-    /// Whether the text contains `map_entry`, for a released text.
-    map_entry: bool,
-    /// A released text, read again.
-    again: std::sync::OnceLock<Arc<str>>,
+enum FileText {
+    Kept(Arc<str>),
+    Released {
+        /// The text's length: every span stays below it.
+        len: usize,
+        /// Whether the text contains `map_entry`.
+        map_entry: bool,
+        /// The text, once read again.
+        again: std::sync::OnceLock<Arc<str>>,
+    },
 }
 
-/// A text in memory: read files stay in their own `String` until the loader
-/// knows whether they are kept (shared from then on) or released.
+/// A text while its file is loaded: a file read from disk stays in its own
+/// `String` until the loader knows whether it is kept (then shared) or
+/// released.
 #[derive(Debug)]
 enum Held {
     Owned(String),
     Shared(Arc<str>),
+    Released { len: usize, map_entry: bool },
 }
 
-impl Held {
-    fn as_str(&self) -> &str {
-        match self {
-            Held::Owned(s) => s,
-            Held::Shared(s) => s,
-        }
-    }
-
-    fn share(self) -> Held {
-        match self {
-            Held::Owned(s) => Held::Shared(Arc::from(s)),
-            shared => shared,
-        }
-    }
-}
-
-impl FileText {
-    fn kept(text: Held) -> FileText {
-        FileText {
-            len: text.as_str().len(),
-            map_entry: false,
-            kept: Some(text),
-            again: std::sync::OnceLock::new(),
-        }
-    }
-
-    /// The same text, shared if it was owned.
-    fn share(mut self) -> FileText {
-        self.kept = self.kept.map(Held::share);
-        self
-    }
-
-    fn released(text: &str) -> FileText {
-        FileText {
-            kept: None,
-            len: text.len(),
-            map_entry: memchr::memmem::find(text.as_bytes(), b"map_entry").is_some(),
-            again: std::sync::OnceLock::new(),
+impl From<Held> for FileText {
+    fn from(h: Held) -> FileText {
+        match h {
+            Held::Owned(s) => FileText::Kept(Arc::from(s)),
+            Held::Shared(s) => FileText::Kept(s),
+            Held::Released { len, map_entry } => FileText::Released {
+                len,
+                map_entry,
+                again: std::sync::OnceLock::new(),
+            },
         }
     }
 }
@@ -146,7 +123,7 @@ impl SourceFile {
         SourceFile {
             name: name.to_string(),
             path: None,
-            text: FileText::kept(Held::Shared(Arc::from(text))),
+            text: FileText::Kept(Arc::from(text)),
             ast: None,
             lowered: None,
             imports: Vec::new(),
@@ -159,14 +136,11 @@ impl SourceFile {
     /// text comes back blank (spaces of the old length), so that every span
     /// still points inside it.
     pub fn text(&self) -> &Arc<str> {
-        match &self.text.kept {
-            Some(Held::Shared(t)) => return t,
-            // Loaded files hold shared texts only.
-            Some(Held::Owned(t)) => return self.text.again.get_or_init(|| Arc::from(t.as_str())),
-            None => {}
-        }
-        self.text.again.get_or_init(|| {
-            let len = self.text.len;
+        let (len, again) = match &self.text {
+            FileText::Kept(t) => return t,
+            FileText::Released { len, again, .. } => (*len, again),
+        };
+        again.get_or_init(|| {
             let again = self
                 .path
                 .as_deref()
@@ -179,15 +153,15 @@ impl SourceFile {
 
     /// Whether the text was released after lowering.
     pub fn text_released(&self) -> bool {
-        self.text.kept.is_none()
+        matches!(self.text, FileText::Released { .. })
     }
 
     /// Whether the text contains `map_entry` (without reading a released
     /// text again).
     pub fn mentions_map_entry(&self) -> bool {
-        match &self.text.kept {
-            Some(t) => memchr::memmem::find(t.as_str().as_bytes(), b"map_entry").is_some(),
-            None => self.text.map_entry,
+        match &self.text {
+            FileText::Kept(t) => memchr::memmem::find(t.as_bytes(), b"map_entry").is_some(),
+            FileText::Released { map_entry, .. } => *map_entry,
         }
     }
 
@@ -464,7 +438,7 @@ impl<'a> Resolver<'a> {
 struct Parsed {
     name: String,
     path: Option<PathBuf>,
-    text: FileText,
+    text: Held,
     ast: Option<ast::File>,
     imports: Vec<(String, ImportKind, Span)>,
     lowered: Option<Lowered>,
@@ -482,7 +456,7 @@ impl Parsed {
         Parsed {
             name: name.to_string(),
             path,
-            text: FileText::kept(text),
+            text,
             imports: imports_of(&ast),
             ast: Some(ast),
             lowered: None,
@@ -496,22 +470,22 @@ impl Parsed {
         if self.diagnostics.iter().any(Diagnostic::is_error) {
             return self;
         }
-        let Some(text) = self.text.kept.take() else {
-            return self;
+        let text: &str = match &self.text {
+            Held::Owned(t) => t,
+            Held::Shared(t) => t,
+            Held::Released { .. } => return self,
         };
         if let Some(ast) = self.ast.take() {
             self.lowered = Some(crate::link::lower::lower_parsed(
-                &self.name,
-                text.as_str(),
-                &ast,
-                locations,
+                &self.name, text, &ast, locations,
             ));
         }
-        self.text = if release && self.path.is_some() && self.lowered.is_some() {
-            FileText::released(text.as_str())
-        } else {
-            FileText::kept(text)
-        };
+        if release && self.path.is_some() && self.lowered.is_some() {
+            self.text = Held::Released {
+                len: text.len(),
+                map_entry: memchr::memmem::find(text.as_bytes(), b"map_entry").is_some(),
+            };
+        }
         self
     }
 }
@@ -717,7 +691,7 @@ fn load_with(resolver: &Resolver<'_>, input_names: Vec<String>, mut out: Loaded)
         out.files.push(SourceFile {
             name: p.name,
             path: p.path,
-            text: p.text.share(),
+            text: p.text.into(),
             ast: p.ast,
             lowered: p.lowered,
             imports,
