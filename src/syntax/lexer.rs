@@ -572,15 +572,10 @@ pub fn gap_comments(text: &str, from: Option<usize>, to: usize, next: &str) -> G
         ..Collector::default()
     };
     let mut i = base;
-    // Only "same line?" questions are asked, so count newlines in the gap.
-    let line_of = |pos: usize| {
-        b[base..pos.max(base)]
-            .iter()
-            .filter(|&&x| x == b'\n')
-            .count()
-    };
-    let prev_line = from.map(line_of);
-    let mut trailing_end_line: Option<usize> = None;
+    // Only "same line?" questions are asked: no newline between the two.
+    let same_line = |p: usize, q: usize| memchr::memchr(b'\n', &b[p.min(q)..p.max(q)]).is_none();
+    // Where a comment trailing the previous token ends.
+    let mut trailing_end: Option<usize> = None;
     let skip_ws = |i: &mut usize| {
         while *i < to && matches!(b[*i], b' ' | b'\t' | b'\r' | 0x0B | 0x0C) {
             *i += 1;
@@ -597,13 +592,13 @@ pub fn gap_comments(text: &str, from: Option<usize>, to: usize, next: &str) -> G
         if starts(i, b"//") {
             let (body, ni) = line_comment(text, i, to);
             i = ni;
-            trailing_end_line = Some(line_of(i.saturating_sub(1)));
+            trailing_end = Some(i.saturating_sub(1));
             c.line_comment(body);
             c.flush();
         } else if starts(i, b"/*") {
             let (body, ni) = block_comment(text, i, to);
             i = ni;
-            trailing_end_line = Some(line_of(i));
+            trailing_end = Some(i);
             // A block comment on the previous token's line trails it, even
             // when more follows on that line (protoc 35.1); should the next
             // token follow on the same line, the comment is detached below.
@@ -644,8 +639,8 @@ pub fn gap_comments(text: &str, from: Option<usize>, to: usize, next: &str) -> G
                 c.flush();
             }
             if !at_end {
-                let line = line_of(to);
-                if prev_line == Some(line) || trailing_end_line == Some(line) {
+                let on_line = |p: Option<usize>| p.is_some_and(|p| same_line(p, to));
+                if on_line(from) || on_line(trailing_end) {
                     c.maybe_detach();
                 }
             }

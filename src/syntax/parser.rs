@@ -5,7 +5,7 @@ use std::cell::RefCell;
 use lalrpop_util::{ErrorRecovery, ParseError};
 
 use super::ast::*;
-use super::lexer::{gap_comments, tokenize_limited, unescape, Tok};
+use super::lexer::{gap_comments, tokenize_limited, unescape, GapComments, Tok};
 use super::text_format;
 use crate::diagnostics::Diagnostic;
 
@@ -45,6 +45,21 @@ pub struct Ctx<'a> {
     /// Regions protoc would skip after a syntax error (start, end): checks
     /// on what was parsed there are not reported.
     skipped: RefCell<Vec<(u32, u32)>>,
+    /// The last gap whose comments were attributed, with the parts not yet
+    /// handed out: the gap after one declaration is the gap before the
+    /// next, so most gaps are asked for twice, once for each part.
+    last_gap: RefCell<Option<LastGap>>,
+}
+
+/// A gap (previous token's end, next token's start) and its comments.
+struct LastGap {
+    from: Option<usize>,
+    to: usize,
+    comments: GapComments,
+    /// Whether the trailing part, or the leading and detached ones, were
+    /// handed out (and so are gone from `comments`).
+    trailing_taken: bool,
+    leading_taken: bool,
 }
 
 impl<'a> Ctx<'a> {
@@ -93,9 +108,10 @@ impl<'a> Ctx<'a> {
             } else {
                 Some(self.toks[i - 1].1.end as usize)
             };
-            let g = gap_comments(self.text, prev, start, self.tok_text(i));
-            c.leading = g.leading;
-            c.detached = g.detached;
+            self.with_gap(prev, start, i, true, |g| {
+                c.leading = g.leading.take();
+                c.detached = std::mem::take(&mut g.detached);
+            });
         }
         if let Some(j) = self.tok_index(end_tok) {
             let from = self.toks[j].1.end as usize;
@@ -103,9 +119,50 @@ impl<'a> Ctx<'a> {
                 .toks
                 .get(j + 1)
                 .map_or(self.text.len(), |t| t.1.start as usize);
-            c.trailing = gap_comments(self.text, Some(from), to, self.tok_text(j + 1)).trailing;
+            self.with_gap(Some(from), to, j + 1, false, |g| {
+                c.trailing = g.trailing.take();
+            });
         }
         Comments::new(c)
+    }
+
+    /// Hands `take` the comments of the gap `from..to` before token `next`,
+    /// from the last gap when it is the same one and the part wanted
+    /// (`leading` and detached, or trailing) is still there.
+    fn with_gap(
+        &self,
+        from: Option<usize>,
+        to: usize,
+        next: usize,
+        leading: bool,
+        take: impl FnOnce(&mut GapComments),
+    ) {
+        let mut last = self.last_gap.borrow_mut();
+        let reuse = last.as_ref().is_some_and(|g| {
+            g.from == from
+                && g.to == to
+                && !(if leading {
+                    g.leading_taken
+                } else {
+                    g.trailing_taken
+                })
+        });
+        if !reuse {
+            *last = Some(LastGap {
+                from,
+                to,
+                comments: gap_comments(self.text, from, to, self.tok_text(next)),
+                trailing_taken: false,
+                leading_taken: false,
+            });
+        }
+        let Some(g) = last.as_mut() else { return };
+        take(&mut g.comments);
+        if leading {
+            g.leading_taken = true;
+        } else {
+            g.trailing_taken = true;
+        }
     }
 
     /// Concatenates adjacent string literals.
@@ -519,6 +576,7 @@ pub fn parse_with(name: &str, text: &str, comments: bool) -> ParseResult {
         diags: RefCell::new(Vec::new()),
         last_error_end: RefCell::new(None),
         skipped: RefCell::new(Vec::new()),
+        last_gap: RefCell::new(None),
     };
     let stream = tokens
         .toks
