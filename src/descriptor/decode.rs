@@ -389,6 +389,24 @@ mod tests {
     }
 
     #[test]
+    fn location_unknown_fields_kept_after_known_ones() {
+        // path [1], field 7 varint 5 (unknown), leading comment "c".
+        let bytes = [0x0a, 0x01, 0x01, 0x38, 0x05, 0x1a, 0x01, b'c'];
+        let l: source_code_info::Location = decode(&bytes).unwrap();
+        assert_eq!(l.unknown_fields(), [0x38, 0x05]);
+        assert_eq!(l.leading_comments(), Some("c"));
+        assert_eq!(
+            encode_to_vec(&l),
+            [0x0a, 0x01, 0x01, 0x1a, 0x01, b'c', 0x38, 0x05]
+        );
+        // A location without comments or unknown fields keeps no box.
+        let plain: source_code_info::Location = decode(&[0x0a, 0x01, 0x01]).unwrap();
+        assert!(plain.comments.is_none());
+        #[cfg(target_pointer_width = "64")]
+        assert_eq!(std::mem::size_of::<source_code_info::Location>(), 64);
+    }
+
+    #[test]
     fn packed_and_unpacked_both_accepted() {
         // public_dependency (10) packed, weak_dependency (11) unpacked
         let bytes = [0x52, 0x02, 0x01, 0x02, 0x58, 0x03, 0x58, 0x04];
@@ -627,7 +645,6 @@ mod tests {
                             leading: Some(" hi\n".into()),
                             ..Default::default()
                         })),
-                        ..Default::default()
                     }],
                     unknown: vec![],
                 }),

@@ -220,10 +220,18 @@ pub mod kinds {
             if f.is_empty() {
                 return;
             }
+            let n = body(f);
+            b.reserve(n + 10);
             put_tag(b, number, WireType::LengthDelimited);
-            put_varint(b, body(f) as u64);
-            for v in f {
-                put_int32(b, *v);
+            put_varint(b, n as u64);
+            if n == f.len() {
+                // Every value takes one byte (source paths and spans, almost
+                // always): copy them without a varint loop each.
+                b.extend(f.iter().map(|&v| v as u8));
+            } else {
+                for v in f {
+                    put_int32(b, *v);
+                }
             }
         }
     }

@@ -818,24 +818,22 @@ pub mod source_code_info {
 
     /// `google.protobuf.SourceCodeInfo.Location`.
     ///
-    /// Written by hand rather than with `message!` to stay small: a large
-    /// schema has millions of locations, most without comments and with
-    /// short paths. Path and span are inline, and the three comment fields
-    /// share one box, there only when one of them is set.
+    /// Written by hand rather than with `message!` to stay small (64
+    /// bytes): a large schema has millions of locations, most without
+    /// comments and with short paths. Path and span are inline; the three
+    /// comment fields and any unknown fields share one box, there only when
+    /// one of them is set.
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct Location {
         /// Field 1, packed.
         pub path: LocationPath,
         /// Field 2, packed; 3 or 4 elements.
         pub span: LocationSpan,
-        /// Fields 3, 4 and 6.
+        /// Fields 3, 4 and 6, and unknown fields.
         pub comments: Option<Box<LocationComments>>,
-        /// Raw bytes of fields this message does not know, in the order
-        /// met; written back verbatim after the known fields.
-        pub unknown: Vec<u8>,
     }
 
-    /// The comment fields of a [`Location`].
+    /// The comment fields of a [`Location`], and the rare rest.
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct LocationComments {
         /// Field 3, `leading_comments`.
@@ -844,11 +842,17 @@ pub mod source_code_info {
         pub trailing: Option<String>,
         /// Field 6, `leading_detached_comments`.
         pub detached: Vec<String>,
+        /// Raw bytes of the location's fields not known here, in the order
+        /// met; written back verbatim after the known fields.
+        pub unknown: Vec<u8>,
     }
 
     impl LocationComments {
         fn is_empty(&self) -> bool {
-            self.leading.is_none() && self.trailing.is_none() && self.detached.is_empty()
+            self.leading.is_none()
+                && self.trailing.is_none()
+                && self.detached.is_empty()
+                && self.unknown.is_empty()
         }
     }
 
@@ -877,13 +881,13 @@ pub mod source_code_info {
     impl Encode for Location {
         fn compute_sizes(&self, sizes: &mut Vec<usize>) -> usize {
             let slot = begin_size(sizes);
-            let mut n = self.unknown.len();
-            n += ek::packed_int32::size(1, &self.path, sizes);
+            let mut n = ek::packed_int32::size(1, &self.path, sizes);
             n += ek::packed_int32::size(2, &self.span, sizes);
             if let Some(c) = &self.comments {
                 n += ek::opt_string::size(3, &c.leading, sizes);
                 n += ek::opt_string::size(4, &c.trailing, sizes);
                 n += ek::rep_string::size(6, &c.detached, sizes);
+                n += c.unknown.len();
             }
             sizes[slot] = n;
             n
@@ -897,8 +901,8 @@ pub mod source_code_info {
                 ek::opt_string::write(3, &c.leading, buf, sizes, cursor);
                 ek::opt_string::write(4, &c.trailing, buf, sizes, cursor);
                 ek::rep_string::write(6, &c.detached, buf, sizes, cursor);
+                buf.extend_from_slice(&c.unknown);
             }
-            buf.extend_from_slice(&self.unknown);
         }
     }
 
@@ -910,20 +914,23 @@ pub mod source_code_info {
             r: &mut Reader<'_>,
             depth: u32,
         ) -> Result<bool, DecodeError> {
-            let u = &mut self.unknown;
             match number {
                 1 | 2 => {
-                    let mut v = Vec::new();
-                    let known = dk::packed_int32::merge(&mut v, u, number, wt, r, depth)?;
+                    let (mut v, mut u) = (Vec::new(), Vec::new());
+                    let known = dk::packed_int32::merge(&mut v, &mut u, number, wt, r, depth)?;
                     if number == 1 {
                         self.path.extend(v);
                     } else {
                         self.span.extend(v);
                     }
+                    if !u.is_empty() {
+                        self.unknown_fields_mut().extend(u);
+                    }
                     Ok(known)
                 }
                 3 | 4 | 6 => {
                     let c = self.comments.get_or_insert_with(Box::default);
+                    let u = &mut c.unknown;
                     let known = match number {
                         3 => dk::opt_string::merge(&mut c.leading, u, number, wt, r, depth),
                         4 => dk::opt_string::merge(&mut c.trailing, u, number, wt, r, depth),
@@ -939,11 +946,11 @@ pub mod source_code_info {
         }
 
         fn unknown_fields(&self) -> &[u8] {
-            &self.unknown
+            self.comments.as_ref().map_or(&[], |c| &c.unknown)
         }
 
         fn unknown_fields_mut(&mut self) -> &mut Vec<u8> {
-            &mut self.unknown
+            &mut self.comments.get_or_insert_with(Box::default).unknown
         }
     }
 }

@@ -191,8 +191,20 @@ impl<'a> SourceInfoBuilder<'a> {
         if !self.record && !self.record_spans {
             return;
         }
-        let path = [base, more].concat();
-        self.add_with(&path, span, None);
+        if self.record_spans {
+            let path = [base, more].concat();
+            self.add_with(&path, span, None);
+            return;
+        }
+        let mut path = LocationPath::with_capacity(base.len() + more.len());
+        path.extend_from_slice(base);
+        path.extend_from_slice(more);
+        let span = self.index().span(span);
+        self.locations.push(Location {
+            path,
+            span,
+            ..Default::default()
+        });
     }
 
     /// Records a location without comments; returns its index.
@@ -219,6 +231,7 @@ impl<'a> SourceInfoBuilder<'a> {
                 leading: c.leading.clone(),
                 trailing: c.trailing.clone(),
                 detached: c.detached.clone(),
+                unknown: Vec::new(),
             });
         }
         self.locations.push(loc);
