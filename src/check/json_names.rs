@@ -8,7 +8,9 @@ use rustc_hash::FxHashMap;
 
 use crate::descriptor::Edition;
 use crate::diagnostics::Diagnostic;
-use crate::link::lower::json_name;
+use std::borrow::Cow;
+
+use crate::link::lower::{is_json_name, json_name};
 
 use super::features::{values, JSON_FORMAT};
 use super::walk::Elem;
@@ -27,7 +29,15 @@ pub(crate) fn validate(cx: &mut Cx<'_>, i: usize) {
         return;
     }
     // Default JSON names, made once for both passes.
-    let defaults: Vec<String> = m.field.iter().map(|f| json_name(f.name())).collect();
+    // The descriptor's own name is the default one unless it is custom.
+    let defaults: Vec<Cow<'_, str>> = m
+        .field
+        .iter()
+        .map(|f| match f.json_name.as_deref() {
+            Some(j) if is_json_name(f.name(), j) => Cow::Borrowed(j),
+            _ => Cow::Owned(json_name(f.name())),
+        })
+        .collect();
     check(cx, i, false, &defaults);
     // Without a custom name the second pass meets the same names as the
     // first, and reports only conflicts that involve a custom one.
@@ -35,19 +45,19 @@ pub(crate) fn validate(cx: &mut Cx<'_>, i: usize) {
         .field
         .iter()
         .zip(&defaults)
-        .any(|(f, d)| f.json_name.as_deref().is_some_and(|j| j != d));
+        .any(|(f, d)| f.json_name.as_deref().is_some_and(|j| j != d.as_ref()));
     if !legacy && custom {
         check(cx, i, true, &defaults);
     }
 }
 
-fn check(cx: &mut Cx<'_>, i: usize, use_custom: bool, defaults: &[String]) {
+fn check(cx: &mut Cx<'_>, i: usize, use_custom: bool, defaults: &[Cow<'_, str>]) {
     let Elem::Message(m) = cx.items[i].elem else {
         return;
     };
     // A field's name in this pass, and whether it is a custom one.
     let name_of = |k: usize| -> (&str, bool) {
-        let default = defaults[k].as_str();
+        let default = defaults[k].as_ref();
         match m.field[k].json_name.as_deref() {
             Some(j) if use_custom && j != default => (j, true),
             _ => (default, false),

@@ -1780,18 +1780,37 @@ pub fn map_entry_name(field: &str) -> String {
 /// one upper-cased.
 pub fn json_name(field: &str) -> String {
     // Underscores go; the character after each run of them is upper-cased
-    // (ASCII only).
-    let mut out = String::with_capacity(field.len());
-    let mut parts = field.split('_');
-    out.push_str(parts.next().unwrap_or(""));
-    for part in parts {
-        let mut chars = part.chars();
-        if let Some(c) = chars.next() {
-            out.push(c.to_ascii_uppercase());
-            out.push_str(chars.as_str());
+    // (ASCII only: bytes of other characters are never changed).
+    let mut out = Vec::with_capacity(field.len());
+    let mut upper = false;
+    for &b in field.as_bytes() {
+        if b == b'_' {
+            upper = true;
+        } else {
+            out.push(if upper { b.to_ascii_uppercase() } else { b });
+            upper = false;
         }
     }
-    out
+    // Only ASCII bytes were dropped or changed: still UTF-8.
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// Whether `candidate` is [`json_name`]`(field)`, without making it.
+pub fn is_json_name(field: &str, candidate: &str) -> bool {
+    let mut want = candidate.as_bytes().iter();
+    let mut upper = false;
+    for &b in field.as_bytes() {
+        if b == b'_' {
+            upper = true;
+            continue;
+        }
+        let b = if upper { b.to_ascii_uppercase() } else { b };
+        upper = false;
+        if want.next() != Some(&b) {
+            return false;
+        }
+    }
+    want.next().is_none()
 }
 
 /// C's `%.{precision}g`.
@@ -2317,6 +2336,13 @@ mod tests {
         assert_eq!(json_name("a__b_"), "aB");
         assert_eq!(json_name("__"), "");
         assert_eq!(json_name("x_1y"), "x1y");
+        // is_json_name agrees with json_name, and only with it.
+        for f in ["foo_bar_baz", "_foo", "a_é_b", "a__b_", "__", "x_1y", ""] {
+            assert!(is_json_name(f, &json_name(f)), "{f}");
+            assert!(!is_json_name(f, &format!("{}x", json_name(f))), "{f}");
+        }
+        assert!(!is_json_name("foo_bar", "fooBa"));
+        assert!(!is_json_name("foo_bar", "foo_bar"));
     }
 
     #[test]
