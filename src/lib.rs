@@ -1,5 +1,7 @@
 //! protoforge: a pure-Rust Protocol Buffers schema compiler.
 
+#[cfg(feature = "mimalloc")]
+pub mod allocator;
 pub mod backend;
 pub mod builder;
 pub mod check;

@@ -3,7 +3,7 @@
 /// The binaries' allocator (see the `mimalloc` feature in Cargo.toml).
 #[cfg(feature = "mimalloc")]
 #[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static ALLOCATOR: protoforge::allocator::Mimalloc = protoforge::allocator::Mimalloc;
 
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;

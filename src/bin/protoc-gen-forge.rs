@@ -16,7 +16,7 @@
 /// The binaries' allocator (see the `mimalloc` feature in Cargo.toml).
 #[cfg(feature = "mimalloc")]
 #[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static ALLOCATOR: protoforge::allocator::Mimalloc = protoforge::allocator::Mimalloc;
 
 use std::io::{IsTerminal, Read, Write};
 use std::process::ExitCode;
