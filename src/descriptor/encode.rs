@@ -207,7 +207,13 @@ pub mod kinds {
         use super::*;
         #[inline]
         fn body(f: &[i32]) -> usize {
-            f.iter().map(|v| int32_len(*v)).sum()
+            // All in 0..128 (one byte each) exactly when their bits OR'd
+            // together are: the usual case, checked without a branch each.
+            if f.iter().fold(0u32, |acc, &v| acc | v as u32) < 0x80 {
+                f.len()
+            } else {
+                f.iter().map(|v| int32_len(*v)).sum()
+            }
         }
         pub fn size(number: u32, f: &[i32], _s: &mut Vec<usize>) -> usize {
             if f.is_empty() {

@@ -30,6 +30,9 @@ pub struct LineIndex<'a> {
     text: &'a [u8],
     /// Byte offset where each line starts.
     starts: Vec<usize>,
+    /// Whether the text has a tab anywhere (most have none, and then a
+    /// column is a byte count).
+    has_tabs: bool,
     /// The line of the last lookup: locations come mostly in text order.
     hint: Cell<usize>,
 }
@@ -39,6 +42,7 @@ impl<'a> LineIndex<'a> {
         LineIndex {
             text: text.as_bytes(),
             starts: line_starts(text),
+            has_tabs: memchr::memchr(b'\t', text.as_bytes()).is_some(),
             hint: Cell::new(0),
         }
     }
@@ -65,7 +69,7 @@ impl<'a> LineIndex<'a> {
         let offset = offset.min(self.text.len());
         let line = self.line_of(offset);
         let before = &self.text[self.starts[line]..offset];
-        let col = if memchr::memchr(b'\t', before).is_none() {
+        let col = if !self.has_tabs || !before.contains(&b'\t') {
             before.len()
         } else {
             before.iter().fold(0usize, |col, &b| {
