@@ -11,7 +11,8 @@
 # SIGINT to the fuzzer process: the statistics are printed either way).
 # FUZZ_MAX_LEN overrides the input size limit (1024, 4096 for plugin_request). The seed corpus is made by
 # scripts/fuzz-seed.sh if fuzz/corpus/TARGET is missing. Builds without a
-# sanitizer (protoforge has no unsafe code) and with debug assertions, so
+# sanitizer (the only unsafe code in protoforge is the binaries' allocator,
+# which the fuzz targets do not use) and with debug assertions, so
 # integer overflow panics as it does in `cargo test`. Exit status 0 when the
 # run finished without a crash, 1 otherwise; a crashing input is left in
 # fuzz/artifacts/TARGET/ (add it to fuzz/regressions/TARGET/).
