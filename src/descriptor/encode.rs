@@ -231,8 +231,8 @@ pub mod kinds {
             put_tag(b, number, WireType::LengthDelimited);
             put_varint(b, n as u64);
             if n == f.len() {
-                // Every value takes one byte (source paths and spans, almost
-                // always): copy them without a varint loop each.
+                // Every value takes one byte (source paths, almost always):
+                // copy them without a varint loop each.
                 b.extend(f.iter().map(|&v| v as u8));
             } else {
                 for v in f {
@@ -387,6 +387,24 @@ mod tests {
             unknown: vec![],
         };
         assert_eq!(hex(&encode_to_vec(&r)), "08 ff ff ff ff ff ff ff ff ff 01");
+    }
+
+    #[test]
+    fn packed_values_of_every_width() {
+        // Expected bytes from Python protobuf (Location with this path and
+        // span, SerializeToString).
+        let loc = source_code_info::Location {
+            path: [4, 200].as_slice().into(),
+            span: [-1, 300, 5, 70000].as_slice().into(),
+            ..Default::default()
+        };
+        assert_eq!(
+            encode_to_vec(&loc),
+            [
+                10, 3, 4, 200, 1, 18, 16, 255, 255, 255, 255, 255, 255, 255, 255, 255, 1, 172, 2,
+                5, 240, 162, 4
+            ]
+        );
     }
 
     #[test]
