@@ -113,10 +113,10 @@ impl PendingOption {
             }
             if p.is_extension {
                 name.push('(');
-                name.push_str(&p.name.as_str());
+                p.name.push_to(&mut name);
                 name.push(')');
             } else {
-                name.push_str(&p.name.as_str());
+                p.name.push_to(&mut name);
             }
         }
         let value = match &decl.value {

@@ -116,16 +116,21 @@ impl TypeName {
     pub fn text(&self) -> String {
         let len = self.parts.iter().map(|p| p.name.len() + 1).sum::<usize>();
         let mut s = String::with_capacity(len);
+        self.push_to(&mut s);
+        s
+    }
+
+    /// Appends [`TypeName::text`] to `out`.
+    pub fn push_to(&self, out: &mut String) {
         if self.absolute {
-            s.push('.');
+            out.push('.');
         }
         for (i, p) in self.parts.iter().enumerate() {
             if i > 0 {
-                s.push('.');
+                out.push('.');
             }
-            s.push_str(&p.name);
+            out.push_str(&p.name);
         }
-        s
     }
 }
 

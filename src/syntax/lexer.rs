@@ -590,12 +590,14 @@ pub fn gap_comments(text: &str, from: Option<usize>, to: usize, next: &str) -> G
     } else {
         skip_ws(&mut i);
         if starts(i, b"//") {
+            c.room = to - i;
             let (body, ni) = line_comment(text, i, to);
             i = ni;
             trailing_end = Some(i.saturating_sub(1));
             c.line_comment(body);
             c.flush();
         } else if starts(i, b"/*") {
+            c.room = to - i;
             let (body, ni) = block_comment(text, i, to);
             i = ni;
             trailing_end = Some(i);
@@ -617,10 +619,12 @@ pub fn gap_comments(text: &str, from: Option<usize>, to: usize, next: &str) -> G
     loop {
         skip_ws(&mut i);
         if starts(i, b"//") {
+            c.room = to - i;
             let (body, ni) = line_comment(text, i, to);
             i = ni;
             c.line_comment(body);
         } else if starts(i, b"/*") {
+            c.room = to - i;
             let (body, ni) = block_comment(text, i, to);
             i = ni;
             c.block_comment(body);
@@ -702,9 +706,9 @@ fn slice_text(text: &str, start: usize, end: usize) -> Cow<'_, str> {
 #[derive(Default)]
 struct Collector {
     buffer: String,
-    /// The gap's length: more than the comment text it holds. The first
-    /// comment reserves it at once rather than growing line by line (most
-    /// gaps hold one comment); later ones grow as they go.
+    /// The rest of the gap from the comment being read: more than the
+    /// comment text still to come. A new comment block reserves it at once
+    /// rather than growing line by line.
     room: usize,
     has_comment: bool,
     is_line: bool,
@@ -733,7 +737,7 @@ impl Collector {
     }
     fn push(&mut self, body: &str) {
         if self.buffer.capacity() == 0 {
-            self.buffer.reserve(std::mem::take(&mut self.room));
+            self.buffer.reserve(self.room);
         }
         self.buffer.push_str(body);
     }
