@@ -19,9 +19,10 @@ const NATURAL_ALIGN: usize = 16;
 /// mimalloc as the global allocator (`#[global_allocator]`).
 pub struct Mimalloc;
 
+/// Whether a plain mimalloc block of `size` bytes is aligned to `align`.
 #[inline]
-fn plain(layout: &Layout) -> bool {
-    layout.align() <= NATURAL_ALIGN && layout.align() <= layout.size()
+fn plain(align: usize, size: usize) -> bool {
+    align <= NATURAL_ALIGN && align <= size
 }
 
 // SAFETY: every method hands mimalloc the size and alignment of `layout`
@@ -30,7 +31,7 @@ fn plain(layout: &Layout) -> bool {
 unsafe impl GlobalAlloc for Mimalloc {
     #[inline]
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        if plain(&layout) {
+        if plain(layout.align(), layout.size()) {
             mi::mi_malloc(layout.size()) as *mut u8
         } else {
             mi::mi_malloc_aligned(layout.size(), layout.align()) as *mut u8
@@ -39,7 +40,7 @@ unsafe impl GlobalAlloc for Mimalloc {
 
     #[inline]
     unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
-        if plain(&layout) {
+        if plain(layout.align(), layout.size()) {
             mi::mi_zalloc(layout.size()) as *mut u8
         } else {
             mi::mi_zalloc_aligned(layout.size(), layout.align()) as *mut u8
@@ -53,7 +54,7 @@ unsafe impl GlobalAlloc for Mimalloc {
 
     #[inline]
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        if layout.align() <= NATURAL_ALIGN && layout.align() <= new_size {
+        if plain(layout.align(), new_size) {
             mi::mi_realloc(ptr as *mut c_void, new_size) as *mut u8
         } else {
             mi::mi_realloc_aligned(ptr as *mut c_void, new_size, layout.align()) as *mut u8

@@ -4,12 +4,12 @@
 //! Rule ids: `json-name-conflict` (a warning under `LEGACY_BEST_EFFORT`
 //! when a default name is involved, as protoc), `json-name-invalid`.
 
+use std::borrow::Cow;
+
 use rustc_hash::FxHashMap;
 
 use crate::descriptor::Edition;
 use crate::diagnostics::Diagnostic;
-use std::borrow::Cow;
-
 use crate::link::lower::{is_json_name, json_name};
 
 use super::features::{values, JSON_FORMAT};

@@ -1779,38 +1779,31 @@ pub fn map_entry_name(field: &str) -> String {
 /// protoc's default JSON name: underscores dropped, the letter after each
 /// one upper-cased.
 pub fn json_name(field: &str) -> String {
-    // Underscores go; the character after each run of them is upper-cased
-    // (ASCII only: bytes of other characters are never changed).
     let mut out = Vec::with_capacity(field.len());
-    let mut upper = false;
-    for &b in field.as_bytes() {
-        if b == b'_' {
-            upper = true;
-        } else {
-            out.push(if upper { b.to_ascii_uppercase() } else { b });
-            upper = false;
-        }
-    }
+    out.extend(json_name_bytes(field));
     // Only ASCII bytes were dropped or changed: still UTF-8.
     String::from_utf8(out).unwrap_or_default()
 }
 
 /// Whether `candidate` is [`json_name`]`(field)`, without making it.
 pub fn is_json_name(field: &str, candidate: &str) -> bool {
-    let mut want = candidate.as_bytes().iter();
+    json_name_bytes(field).eq(candidate.bytes())
+}
+
+/// The bytes of [`json_name`]`(field)`: underscores go; the character after
+/// each run of them is upper-cased (ASCII only: bytes of other characters
+/// are never changed).
+fn json_name_bytes(field: &str) -> impl Iterator<Item = u8> + '_ {
     let mut upper = false;
-    for &b in field.as_bytes() {
+    field.bytes().filter_map(move |b| {
         if b == b'_' {
             upper = true;
-            continue;
+            return None;
         }
         let b = if upper { b.to_ascii_uppercase() } else { b };
         upper = false;
-        if want.next() != Some(&b) {
-            return false;
-        }
-    }
-    want.next().is_none()
+        Some(b)
+    })
 }
 
 /// C's `%.{precision}g`.

@@ -202,20 +202,10 @@ impl<'a> SourceInfoBuilder<'a> {
         if !self.record && !self.record_spans {
             return;
         }
-        if self.record_spans {
-            let path = [base, more].concat();
-            self.add_with(&path, span, None);
-            return;
-        }
         let mut path = LocationPath::with_capacity(base.len() + more.len());
         path.extend_from_slice(base);
         path.extend_from_slice(more);
-        let span = self.index().span(span);
-        self.locations.push(Location {
-            path,
-            span,
-            ..Default::default()
-        });
+        self.add_path(path, span, None);
     }
 
     /// Records a location without comments; returns its index.
@@ -226,14 +216,22 @@ impl<'a> SourceInfoBuilder<'a> {
     /// Records a location, with the comments of its declaration when given;
     /// returns its index.
     pub fn add_with(&mut self, path: &[i32], span: Span, comments: Option<&Comments>) -> usize {
-        if self.record_spans && !self.spans.contains_key(path) {
+        if !self.record && !self.record_spans {
+            return usize::MAX;
+        }
+        self.add_path(LocationPath::from_slice(path), span, comments)
+    }
+
+    /// [`SourceInfoBuilder::add_with`] for a path already made.
+    fn add_path(&mut self, path: LocationPath, span: Span, comments: Option<&Comments>) -> usize {
+        if self.record_spans && !self.spans.contains_key(&path[..]) {
             self.spans.insert(path.to_vec(), span);
         }
         if !self.record {
             return usize::MAX;
         }
         let mut loc = Location {
-            path: LocationPath::from_slice(path),
+            path,
             span: self.index().span(span),
             ..Default::default()
         };

@@ -567,7 +567,6 @@ pub fn gap_comments(text: &str, from: Option<usize>, to: usize, next: &str) -> G
         return GapComments::default();
     }
     let mut c = Collector {
-        room: to - base,
         can_attach_to_prev: from.is_some(),
         ..Collector::default()
     };
@@ -706,9 +705,9 @@ fn slice_text(text: &str, start: usize, end: usize) -> Cow<'_, str> {
 #[derive(Default)]
 struct Collector {
     buffer: String,
-    /// The rest of the gap from the comment being read: more than the
-    /// comment text still to come. A new comment block reserves it at once
-    /// rather than growing line by line.
+    /// The rest of the gap from the comment being read (set before each
+    /// one): more than the comment text still to come. A new comment block
+    /// reserves it at once rather than growing line by line.
     room: usize,
     has_comment: bool,
     is_line: bool,

@@ -1,11 +1,11 @@
 //! Glue between the lexer, the LALRPOP grammar and the diagnostics.
 
-use std::cell::RefCell;
+use std::cell::{RefCell, RefMut};
 
 use lalrpop_util::{ErrorRecovery, ParseError};
 
 use super::ast::*;
-use super::lexer::{gap_comments, tokenize_limited, unescape, GapComments, Tok};
+use super::lexer::{gap_comments, tokenize_limited, unescape, Tok};
 use super::text_format;
 use crate::diagnostics::Diagnostic;
 
@@ -48,18 +48,18 @@ pub struct Ctx<'a> {
     /// The last gap whose comments were attributed, with the parts not yet
     /// handed out: the gap after one declaration is the gap before the
     /// next, so most gaps are asked for twice, once for each part.
-    last_gap: RefCell<Option<LastGap>>,
+    last_gap: RefCell<LastGap>,
 }
 
-/// A gap (previous token's end, next token's start) and its comments.
+/// A gap (previous token's end, next token's start) and the parts of its
+/// comments not yet handed out (`None` once taken).
+#[derive(Default)]
 struct LastGap {
     from: Option<usize>,
     to: usize,
-    comments: GapComments,
-    /// Whether the trailing part, or the leading and detached ones, were
-    /// handed out (and so are gone from `comments`).
-    trailing_taken: bool,
-    leading_taken: bool,
+    /// The leading comment and the detached ones.
+    leading: Option<(Option<String>, Vec<String>)>,
+    trailing: Option<Option<String>>,
 }
 
 impl<'a> Ctx<'a> {
@@ -108,10 +108,8 @@ impl<'a> Ctx<'a> {
             } else {
                 Some(self.toks[i - 1].1.end as usize)
             };
-            self.with_gap(prev, start, i, true, |g| {
-                c.leading = g.leading.take();
-                c.detached = std::mem::take(&mut g.detached);
-            });
+            let mut g = self.gap(prev, start, i, |g| g.leading.is_some());
+            (c.leading, c.detached) = g.leading.take().unwrap_or_default();
         }
         if let Some(j) = self.tok_index(end_tok) {
             let from = self.toks[j].1.end as usize;
@@ -119,50 +117,32 @@ impl<'a> Ctx<'a> {
                 .toks
                 .get(j + 1)
                 .map_or(self.text.len(), |t| t.1.start as usize);
-            self.with_gap(Some(from), to, j + 1, false, |g| {
-                c.trailing = g.trailing.take();
-            });
+            let mut g = self.gap(Some(from), to, j + 1, |g| g.trailing.is_some());
+            c.trailing = g.trailing.take().flatten();
         }
         Comments::new(c)
     }
 
-    /// Hands `take` the comments of the gap `from..to` before token `next`,
-    /// from the last gap when it is the same one and the part wanted
-    /// (`leading` and detached, or trailing) is still there.
-    fn with_gap(
+    /// The gap `from..to` before token `next`: the last one when it is the
+    /// same gap and `has` the part wanted, else the gap scanned afresh.
+    fn gap(
         &self,
         from: Option<usize>,
         to: usize,
         next: usize,
-        leading: bool,
-        take: impl FnOnce(&mut GapComments),
-    ) {
-        let mut last = self.last_gap.borrow_mut();
-        let reuse = last.as_ref().is_some_and(|g| {
-            g.from == from
-                && g.to == to
-                && !(if leading {
-                    g.leading_taken
-                } else {
-                    g.trailing_taken
-                })
-        });
-        if !reuse {
-            *last = Some(LastGap {
+        has: impl Fn(&LastGap) -> bool,
+    ) -> RefMut<'_, LastGap> {
+        let mut g = self.last_gap.borrow_mut();
+        if g.from != from || g.to != to || !has(&g) {
+            let c = gap_comments(self.text, from, to, self.tok_text(next));
+            *g = LastGap {
                 from,
                 to,
-                comments: gap_comments(self.text, from, to, self.tok_text(next)),
-                trailing_taken: false,
-                leading_taken: false,
-            });
+                leading: Some((c.leading, c.detached)),
+                trailing: Some(c.trailing),
+            };
         }
-        let Some(g) = last.as_mut() else { return };
-        take(&mut g.comments);
-        if leading {
-            g.leading_taken = true;
-        } else {
-            g.trailing_taken = true;
-        }
+        g
     }
 
     /// Concatenates adjacent string literals.
@@ -576,7 +556,7 @@ pub fn parse_with(name: &str, text: &str, comments: bool) -> ParseResult {
         diags: RefCell::new(Vec::new()),
         last_error_end: RefCell::new(None),
         skipped: RefCell::new(Vec::new()),
-        last_gap: RefCell::new(None),
+        last_gap: RefCell::default(),
     };
     let stream = tokens
         .toks
