@@ -152,6 +152,9 @@ fn compile_inner(
             skip_comments: !(opts.include_source_info || keep),
             lower: true,
             release_text: matches!(keep_mode, Keep::Nothing | Keep::Leftovers),
+            // Only the caller that writes a descriptor set and exits gets
+            // them: a `Compilation`'s files otherwise hold `Location`s.
+            wire_locations: keep_mode == Keep::Leftovers,
         },
     );
     let mut diagnostics = loaded.diagnostics.clone();

@@ -39,6 +39,7 @@ fn lower_corpus() {
             skip_comments: false,
             lower: false,
             release_text: false,
+            wire_locations: false,
         },
     );
     let mut set = FileDescriptorSet::default();

@@ -6,7 +6,7 @@
 
 use std::path::{Path, PathBuf};
 
-use protoforge::compile::{compile, CompileOptions};
+use protoforge::compile::{compile, compile_then_exit, CompileOptions};
 use protoforge::descriptor::{decode, encode_to_vec, FileDescriptorProto, FileDescriptorSet};
 
 #[derive(Clone, Copy, Debug)]
@@ -81,6 +81,14 @@ fn ours(name: &str, mode: Mode) -> Result<Vec<u8>, String> {
     c.write_descriptor_set(&mut streamed)
         .expect("writing to a Vec cannot fail");
     assert_eq!(streamed, whole, "streamed set differs for {name}");
+    // What the command line's compilation gives (source locations kept in
+    // wire form from lowering on): the same bytes again.
+    let (exiting, _) = compile_then_exit(&[dir.join(name).to_string_lossy().into_owned()], &opts);
+    let mut written = Vec::new();
+    exiting
+        .write_descriptor_set(&mut written)
+        .expect("writing to a Vec cannot fail");
+    assert_eq!(written, whole, "the exiting compilation differs for {name}");
     Ok(whole)
 }
 

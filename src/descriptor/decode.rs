@@ -591,7 +591,7 @@ mod tests {
                     span: [1, 2, 3].as_slice().into(),
                     ..Default::default()
                 }],
-                unknown: vec![],
+                ..Default::default()
             }),
             ..Default::default()
         };
@@ -646,7 +646,7 @@ mod tests {
                             ..Default::default()
                         })),
                     }],
-                    unknown: vec![],
+                    ..Default::default()
                 }),
                 edition: Some(Edition::EDITION_2023),
                 ..Default::default()

@@ -799,10 +799,97 @@ pub mod feature_set_defaults {
     }
 }
 
-message! {
-    /// `google.protobuf.SourceCodeInfo`.
-    SourceCodeInfo {
-        1 => location: Vec<source_code_info::Location> = rep_msg,
+/// `google.protobuf.SourceCodeInfo`.
+///
+/// Written by hand rather than with `message!` for `encoded`: locations
+/// may also be held already in wire form, which is all a compilation that
+/// only writes a descriptor set needs of them.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct SourceCodeInfo {
+    /// Field 1.
+    pub location: Vec<source_code_info::Location>,
+    /// More of field 1, in wire form: written before `location`. Never
+    /// filled by decoding; see [`source_code_info::EncodedLocations`].
+    pub encoded: source_code_info::EncodedLocations,
+    /// Raw bytes of fields this message does not know, in the order met;
+    /// written back verbatim after the known fields.
+    pub unknown: Vec<u8>,
+}
+
+impl SourceCodeInfo {
+    /// Numbers of the known fields, in wire (= number) order.
+    pub const FIELD_NUMBERS: &'static [u32] = &[1];
+
+    /// How many locations it holds, in either form.
+    pub fn len(&self) -> usize {
+        self.encoded.len() + self.location.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Gives the locations numbered in `edits` (in the order recorded,
+    /// wire-form ones first) their new paths; numbers past the end are
+    /// ignored.
+    pub fn set_paths(&mut self, edits: Vec<(usize, Vec<i32>)>) {
+        let first = self.encoded.len();
+        let mut wire = Vec::new();
+        for (i, path) in edits {
+            if i < first {
+                wire.push((i, path));
+            } else if let Some(l) = self.location.get_mut(i - first) {
+                l.path = path.into();
+            }
+        }
+        self.encoded.set_paths(wire);
+    }
+
+    /// Keeps only the locations whose path `keep` accepts.
+    pub fn retain_paths(&mut self, mut keep: impl FnMut(&[i32]) -> bool) {
+        self.encoded.retain_paths(&mut keep);
+        self.location.retain(|l| keep(&l.path));
+    }
+}
+
+impl Encode for SourceCodeInfo {
+    fn compute_sizes(&self, sizes: &mut Vec<usize>) -> usize {
+        let slot = begin_size(sizes);
+        let n = self.encoded.as_bytes().len()
+            + ek::rep_msg::size(1, &self.location, sizes)
+            + self.unknown.len();
+        sizes[slot] = n;
+        n
+    }
+
+    fn write_sized(&self, buf: &mut Vec<u8>, sizes: &[usize], cursor: &mut usize) {
+        *cursor += 1;
+        buf.extend_from_slice(self.encoded.as_bytes());
+        ek::rep_msg::write(1, &self.location, buf, sizes, cursor);
+        buf.extend_from_slice(&self.unknown);
+    }
+}
+
+impl Decode for SourceCodeInfo {
+    fn merge_field(
+        &mut self,
+        number: u32,
+        wt: WireType,
+        r: &mut Reader<'_>,
+        depth: u32,
+    ) -> Result<bool, DecodeError> {
+        if number == 1 {
+            return dk::rep_msg::merge(&mut self.location, &mut self.unknown, number, wt, r, depth);
+        }
+        Ok(false)
+    }
+
+    fn unknown_fields(&self) -> &[u8] {
+        &self.unknown
+    }
+
+    fn unknown_fields_mut(&mut self) -> &mut Vec<u8> {
+        &mut self.unknown
     }
 }
 
@@ -853,6 +940,358 @@ pub mod source_code_info {
                 && self.trailing.is_none()
                 && self.detached.is_empty()
                 && self.unknown.is_empty()
+        }
+    }
+
+    /// Locations in wire form: each a whole `location` field of
+    /// `SourceCodeInfo` (tag, length, message), back to back, written out
+    /// as they are. A large schema has millions of locations: made straight
+    /// into bytes they take a fraction of the memory of [`Location`]s and
+    /// cost nothing more to write.
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct EncodedLocations {
+        bytes: Vec<u8>,
+        /// Where each location's field starts in `bytes`.
+        starts: Vec<u32>,
+    }
+
+    use crate::descriptor::wire::{int32_len, varint_len};
+
+    /// Length of a string field (tag 1 byte: numbers below 16).
+    fn string_len(s: &str) -> usize {
+        1 + varint_len(s.len() as u64) + s.len()
+    }
+
+    /// Length of the values of a packed `int32` field made of `parts`.
+    fn packed_body(parts: &[&[i32]]) -> usize {
+        let (mut any, mut count) = (0u32, 0);
+        for p in parts {
+            any |= p.iter().fold(0, |acc, &v| acc | v as u32);
+            count += p.len();
+        }
+        // All in 0..128 (one byte each) exactly when their bits OR'd
+        // together are: nearly always, for paths and spans.
+        if any < 0x80 {
+            count
+        } else {
+            parts
+                .iter()
+                .flat_map(|p| p.iter())
+                .map(|&v| int32_len(v))
+                .sum()
+        }
+    }
+
+    /// Writes into room already made at the end of a buffer.
+    struct At<'a> {
+        out: &'a mut [u8],
+        pos: usize,
+    }
+
+    impl At<'_> {
+        fn byte(&mut self, b: u8) {
+            self.out[self.pos] = b;
+            self.pos += 1;
+        }
+
+        fn varint(&mut self, mut v: u64) {
+            while v >= 0x80 {
+                self.byte(v as u8 | 0x80);
+                v >>= 7;
+            }
+            self.byte(v as u8);
+        }
+
+        /// The length and values of a packed `int32` field (tag written).
+        fn packed(&mut self, parts: &[&[i32]], body: usize) {
+            self.varint(body as u64);
+            let one_byte_each = body == parts.iter().map(|p| p.len()).sum::<usize>();
+            for p in parts {
+                for &v in *p {
+                    if one_byte_each {
+                        self.byte(v as u8);
+                    } else {
+                        self.varint(v as i64 as u64);
+                    }
+                }
+            }
+        }
+
+        /// A string field with the tag byte `tag`.
+        fn string(&mut self, tag: u8, s: &str) {
+            self.byte(tag);
+            self.varint(s.len() as u64);
+            self.out[self.pos..self.pos + s.len()].copy_from_slice(s.as_bytes());
+            self.pos += s.len();
+        }
+    }
+
+    impl EncodedLocations {
+        /// Empty, with room for about `bytes` bytes of `locations` locations.
+        pub fn with_capacity(bytes: usize, locations: usize) -> Self {
+            EncodedLocations {
+                bytes: Vec::with_capacity(bytes),
+                starts: Vec::with_capacity(locations),
+            }
+        }
+
+        /// How many locations it holds.
+        pub fn len(&self) -> usize {
+            self.starts.len()
+        }
+
+        pub fn is_empty(&self) -> bool {
+            self.starts.is_empty()
+        }
+
+        /// The locations' fields, as written.
+        pub fn as_bytes(&self) -> &[u8] {
+            &self.bytes
+        }
+
+        /// Appends a location whose path is `path` (its parts one after
+        /// the other): the bytes [`Location`]'s encoding gives for the same
+        /// values.
+        pub fn push(
+            &mut self,
+            path: &[&[i32]],
+            span: &[i32],
+            leading: Option<&str>,
+            trailing: Option<&str>,
+            detached: &[String],
+        ) {
+            let path_body = packed_body(path);
+            let span_body = packed_body(&[span]);
+            let packed = |body: usize| {
+                if body == 0 {
+                    0
+                } else {
+                    1 + varint_len(body as u64) + body
+                }
+            };
+            let n = packed(path_body)
+                + packed(span_body)
+                + leading.map_or(0, string_len)
+                + trailing.map_or(0, string_len)
+                + detached.iter().map(|d| string_len(d)).sum::<usize>();
+            let start = self.bytes.len();
+            self.starts.push(start as u32);
+            let count = path.iter().map(|p| p.len()).sum::<usize>();
+            if n < 0x80 && path_body == count && span_body == span.len() {
+                // Every length and value one byte, as for nearly every
+                // location: the bytes pushed one after the other.
+                let b = &mut self.bytes;
+                b.reserve(n + 2);
+                b.extend_from_slice(&[0x0a, n as u8]);
+                if count > 0 {
+                    b.extend_from_slice(&[0x0a, count as u8]);
+                    for p in path {
+                        b.extend(p.iter().map(|&v| v as u8));
+                    }
+                }
+                if !span.is_empty() {
+                    b.extend_from_slice(&[0x12, span.len() as u8]);
+                    b.extend(span.iter().map(|&v| v as u8));
+                }
+                for (tag, text) in [(0x1a, leading), (0x22, trailing)] {
+                    if let Some(t) = text {
+                        b.extend_from_slice(&[tag, t.len() as u8]);
+                        b.extend_from_slice(t.as_bytes());
+                    }
+                }
+                for d in detached {
+                    b.extend_from_slice(&[0x32, d.len() as u8]);
+                    b.extend_from_slice(d.as_bytes());
+                }
+                return;
+            }
+            self.bytes.resize(start + 1 + varint_len(n as u64) + n, 0);
+            let mut w = At {
+                out: &mut self.bytes[start..],
+                pos: 0,
+            };
+            w.byte(0x0a);
+            w.varint(n as u64);
+            if path_body > 0 {
+                w.byte(0x0a);
+                w.packed(path, path_body);
+            }
+            if span_body > 0 {
+                w.byte(0x12);
+                w.packed(&[span], span_body);
+            }
+            if let Some(l) = leading {
+                w.string(0x1a, l);
+            }
+            if let Some(t) = trailing {
+                w.string(0x22, t);
+            }
+            for d in detached {
+                w.string(0x32, d);
+            }
+        }
+
+        /// The field of location `i`.
+        fn field(&self, i: usize) -> &[u8] {
+            let start = self.starts[i] as usize;
+            let end = self
+                .starts
+                .get(i + 1)
+                .map_or(self.bytes.len(), |&e| e as usize);
+            &self.bytes[start..end]
+        }
+
+        /// The field of location `i` with `path` for its path.
+        fn with_path(&self, i: usize, path: &[i32]) -> Vec<u8> {
+            // The field is `push`'s work: tag, length, then the path (if
+            // any) first among the location's fields.
+            let mut r = Reader::new(self.field(i));
+            let body = r
+                .read_tag()
+                .and_then(|_| r.read_len_delimited())
+                .unwrap_or_default();
+            let mut rest = Reader::new(body);
+            if body.first() == Some(&0x0a) {
+                let _ = rest.read_tag().and_then(|_| rest.read_len_delimited());
+            }
+            let rest = &body[rest.pos()..];
+            let path_body = packed_body(&[path]);
+            let path_len = if path_body == 0 {
+                0
+            } else {
+                1 + varint_len(path_body as u64) + path_body
+            };
+            let n = path_len + rest.len();
+            let mut out = vec![0; 1 + varint_len(n as u64) + n];
+            let mut w = At {
+                out: &mut out,
+                pos: 0,
+            };
+            w.byte(0x0a);
+            w.varint(n as u64);
+            if path_body > 0 {
+                w.byte(0x0a);
+                w.packed(&[path], path_body);
+            }
+            w.out[w.pos..].copy_from_slice(rest);
+            out
+        }
+
+        /// Location `i` decoded (its field's tag and length skipped).
+        fn decoded(&self, i: usize) -> Location {
+            let mut r = Reader::new(self.field(i));
+            // Written by `push` or `set_paths`: always a well-formed field.
+            let body = r
+                .read_tag()
+                .and_then(|_| r.read_len_delimited())
+                .unwrap_or_default();
+            crate::descriptor::decode(body).unwrap_or_default()
+        }
+
+        /// Every location, decoded.
+        pub fn to_locations(&self) -> Vec<Location> {
+            (0..self.len()).map(|i| self.decoded(i)).collect()
+        }
+
+        /// Gives the locations numbered in `edits` new paths (numbers past
+        /// the end are ignored); the rest keep their bytes.
+        pub fn set_paths(&mut self, mut edits: Vec<(usize, Vec<i32>)>) {
+            edits.retain(|(i, _)| *i < self.len());
+            if edits.is_empty() {
+                return;
+            }
+            // A later edit of the same location wins, as assignments would.
+            edits.sort_by_key(|(i, _)| *i);
+            let mut fields: Vec<(usize, Vec<u8>)> = Vec::with_capacity(edits.len());
+            for (i, path) in edits {
+                let f = self.with_path(i, &path);
+                match fields.last_mut() {
+                    Some((j, last)) if *j == i => *last = f,
+                    _ => fields.push((i, f)),
+                }
+            }
+            // Where each edited location's field is now, before any move.
+            let olds: Vec<(usize, usize)> = fields
+                .iter()
+                .map(|(i, _)| (self.starts[*i] as usize, self.field(*i).len()))
+                .collect();
+            if fields
+                .iter()
+                .zip(&olds)
+                .any(|((_, f), (_, n))| f.len() < *n)
+            {
+                // Shorter paths (never made by option interpretation): copy.
+                let mut out = EncodedLocations::with_capacity(self.bytes.len(), self.len());
+                let mut fields = fields.into_iter().peekable();
+                for i in 0..self.len() {
+                    out.starts.push(out.bytes.len() as u32);
+                    match fields.next_if(|(j, _)| *j == i) {
+                        Some((_, f)) => out.bytes.extend_from_slice(&f),
+                        None => out.bytes.extend_from_slice(self.field(i)),
+                    }
+                }
+                *self = out;
+                return;
+            }
+            // Longer or equal: in place, from the back, each stretch between
+            // two edited locations moved once, by the growth before it.
+            let growth: Vec<usize> = fields
+                .iter()
+                .zip(&olds)
+                .scan(0, |sum, ((_, f), (_, n))| {
+                    *sum += f.len() - n;
+                    Some(*sum)
+                })
+                .collect();
+            let total = growth.last().copied().unwrap_or(0);
+            let mut stretch_end = self.bytes.len();
+            self.bytes.resize(stretch_end + total, 0);
+            for (k, ((i, f), &(start, n))) in fields.iter().zip(&olds).enumerate().rev() {
+                let after = start + n;
+                self.bytes
+                    .copy_within(after..stretch_end, after + growth[k]);
+                let before = if k == 0 { 0 } else { growth[k - 1] };
+                self.bytes[start + before..start + before + f.len()].copy_from_slice(f);
+                let next = fields.get(k + 1).map_or(self.len(), |(j, _)| *j);
+                for s in &mut self.starts[i + 1..next] {
+                    *s += growth[k] as u32;
+                }
+                self.starts[*i] += before as u32;
+                stretch_end = start;
+            }
+        }
+
+        /// Keeps only the locations whose path `keep` accepts.
+        pub fn retain_paths(&mut self, keep: &mut impl FnMut(&[i32]) -> bool) {
+            let dropped: Vec<usize> = (0..self.len())
+                .filter(|&i| !keep(&self.decoded(i).path))
+                .collect();
+            if dropped.is_empty() {
+                return;
+            }
+            let mut out = EncodedLocations::with_capacity(self.bytes.len(), self.len());
+            let mut dropped = dropped.into_iter().peekable();
+            for i in 0..self.len() {
+                if dropped.next_if_eq(&i).is_none() {
+                    out.starts.push(out.bytes.len() as u32);
+                    out.bytes.extend_from_slice(self.field(i));
+                }
+            }
+            *self = out;
+        }
+
+        /// Appends `l` in wire form.
+        pub fn push_location(&mut self, l: &Location) {
+            self.starts.push(self.bytes.len() as u32);
+            Self::put_location(&mut self.bytes, l);
+        }
+
+        /// Appends `l` to `buf` as a `location` field.
+        fn put_location(buf: &mut Vec<u8>, l: &Location) {
+            let body = crate::descriptor::encode_to_vec(l);
+            crate::descriptor::wire::put_tag(buf, 1, WireType::LengthDelimited);
+            crate::descriptor::wire::put_varint(buf, body.len() as u64);
+            buf.extend_from_slice(&body);
         }
     }
 
@@ -1058,6 +1497,160 @@ pub mod compiler {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::descriptor::encode_to_vec;
+    use source_code_info::{EncodedLocations, Location, LocationComments};
+
+    /// A location as [`EncodedLocations::push`] takes one.
+    struct Loc {
+        path: Vec<i32>,
+        span: Vec<i32>,
+        leading: Option<String>,
+        trailing: Option<String>,
+        detached: Vec<String>,
+    }
+
+    impl Loc {
+        fn plain(path: &[i32], span: &[i32]) -> Loc {
+            Loc {
+                path: path.to_vec(),
+                span: span.to_vec(),
+                leading: None,
+                trailing: None,
+                detached: Vec::new(),
+            }
+        }
+
+        fn location(&self) -> Location {
+            let mut l = Location {
+                path: self.path.as_slice().into(),
+                span: self.span.as_slice().into(),
+                ..Default::default()
+            };
+            l.set_comments(LocationComments {
+                leading: self.leading.clone(),
+                trailing: self.trailing.clone(),
+                detached: self.detached.clone(),
+                unknown: Vec::new(),
+            });
+            l
+        }
+    }
+
+    /// Locations of every shape the writer has a case for: one-byte and
+    /// multi-byte values and lengths, negative numbers, an empty path,
+    /// short and long comments.
+    fn sample() -> Vec<Loc> {
+        let long = "x".repeat(300);
+        vec![
+            Loc::plain(&[], &[0, 0, 12, 1]),
+            Loc::plain(&[4, 0], &[3, 0, 7, 1]),
+            Loc::plain(&[4, 0, 2, 1, 1], &[200, 2, 30]),
+            Loc::plain(&[4, 130, 2, 70000], &[5, 2, 9]),
+            Loc::plain(&[8, -1], &[1, 0, 5]),
+            Loc {
+                leading: Some(" A message.\n".into()),
+                trailing: Some(" trailing\n".into()),
+                detached: vec![" one\n".into(), " two\n".into()],
+                ..Loc::plain(&[4, 1], &[10, 0, 12, 1])
+            },
+            Loc {
+                leading: Some(long.clone()),
+                ..Loc::plain(&[4, 2], &[20, 0, 30, 1])
+            },
+            Loc {
+                detached: vec![long],
+                ..Loc::plain(&[5, 0, 2, 3], &[300, 4, 40])
+            },
+        ]
+    }
+
+    fn encoded(locs: &[Loc]) -> EncodedLocations {
+        let mut e = EncodedLocations::default();
+        for l in locs {
+            let (a, b) = l.path.split_at(l.path.len() / 2);
+            e.push(
+                &[a, b],
+                &l.span,
+                l.leading.as_deref(),
+                l.trailing.as_deref(),
+                &l.detached,
+            );
+        }
+        e
+    }
+
+    fn as_structs(locs: &[Loc]) -> SourceCodeInfo {
+        SourceCodeInfo {
+            location: locs.iter().map(Loc::location).collect(),
+            ..Default::default()
+        }
+    }
+
+    fn as_wire(e: EncodedLocations) -> SourceCodeInfo {
+        SourceCodeInfo {
+            encoded: e,
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn wire_locations_encode_as_locations_do() {
+        let locs = sample();
+        let e = encoded(&locs);
+        assert_eq!(e.len(), locs.len());
+        assert_eq!(
+            encode_to_vec(&as_wire(e.clone())),
+            encode_to_vec(&as_structs(&locs))
+        );
+        let back: Vec<Location> = e.to_locations();
+        assert_eq!(back, as_structs(&locs).location);
+    }
+
+    #[test]
+    fn wire_paths_are_set_in_place_or_by_copy() {
+        // Longer paths (in place), the same location twice (the last
+        // wins), neighbours, the first and the last location.
+        let edits = vec![
+            (7, vec![5, 0, 2, 3, 999, 1]),
+            (1, vec![4, 0, 7]),
+            (2, vec![4, 0, 2, 1, 1, 8, 50000]),
+            (1, vec![4, 0, 7, 3]),
+            (0, vec![8]),
+            (42, vec![1]),
+        ];
+        // And with one shorter path (a copy).
+        let mut shorter = edits.clone();
+        shorter.push((3, vec![4]));
+        for edits in [edits, shorter] {
+            let mut want = as_structs(&sample());
+            for (i, p) in &edits {
+                if let Some(l) = want.location.get_mut(*i) {
+                    l.path = p.as_slice().into();
+                }
+            }
+            let mut got = as_wire(encoded(&sample()));
+            got.set_paths(edits.clone());
+            assert_eq!(got.encoded.to_locations(), want.location);
+            assert_eq!(encode_to_vec(&got), encode_to_vec(&want));
+            // Wire-form locations come first, then the structs.
+            let mut both = as_wire(encoded(&sample()[..4]));
+            both.location = as_structs(&sample()[4..]).location;
+            both.set_paths(edits);
+            assert_eq!(encode_to_vec(&both), encode_to_vec(&want));
+        }
+    }
+
+    #[test]
+    fn wire_locations_are_dropped_by_path() {
+        let keep = |p: &[i32]| !p.starts_with(&[4, 0]);
+        let mut want = as_structs(&sample());
+        want.retain_paths(keep);
+        assert_eq!(want.len(), 6);
+        let mut got = as_wire(encoded(&sample()));
+        got.retain_paths(keep);
+        assert_eq!(got.len(), 6);
+        assert_eq!(encode_to_vec(&got), encode_to_vec(&want));
+    }
 
     /// The macros write fields in listed order, so every message must list
     /// its fields in strictly ascending number order.

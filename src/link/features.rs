@@ -430,6 +430,7 @@ mod tests {
                 skip_comments: false,
                 lower: false,
                 release_text: false,
+                wire_locations: false,
             },
         );
         assert!(!loaded.has_errors(), "{:?}", loaded.diagnostics);

@@ -504,8 +504,7 @@ pub fn drop_locations(info: Option<&mut crate::descriptor::SourceCodeInfo>, remo
         return;
     }
     if let Some(info) = info {
-        info.location
-            .retain(|l| !removed.iter().any(|p| l.path.starts_with(p)));
+        info.retain_paths(|path| !removed.iter().any(|p| path.starts_with(p)));
     }
 }
 

@@ -31,7 +31,7 @@ use std::collections::HashSet;
 
 use super::refs::TypeRefs;
 use super::schema::{FileFlags, Flags};
-use super::source_info::{SourceInfoBuilder, SpanMap};
+use super::source_info::{LocationForm, SourceInfoBuilder, SpanMap};
 use crate::descriptor::field_descriptor_proto::{Label as FLabel, Type};
 use crate::descriptor::{
     descriptor_proto, enum_descriptor_proto, DescriptorProto, Edition, EnumDescriptorProto,
@@ -374,25 +374,31 @@ pub struct Lowered {
     /// The type references, for the unused-import check (made by
     /// [`lower_with`] and [`lower_parsed`] only).
     pub refs: TypeRefs,
-    /// Whether `proto.source_code_info` holds the locations.
-    pub locations: bool,
+    /// The form of the locations in `proto.source_code_info`.
+    pub locations: LocationForm,
 }
 
 /// Lowers one parsed file, with source locations and the span map.
 pub fn lower(file: &SourceFile) -> Lowered {
-    file.with_ast(|ast| lower_recording(&file.name, file.text(), ast, true, true))
+    file.with_ast(|ast| lower_recording(&file.name, file.text(), ast, LocationForm::Structs, true))
 }
 
 /// Lowers one parsed file; without `source_info`, `proto.source_code_info`
 /// holds no locations. The span map is left empty: [`lower_spans`] makes it
 /// when a diagnostic needs it. Also gives the file's type references.
 pub fn lower_with(file: &SourceFile, source_info: bool) -> Lowered {
-    file.with_ast(|ast| lower_parsed(&file.name, file.text(), ast, source_info))
+    let form = if source_info {
+        LocationForm::Structs
+    } else {
+        LocationForm::None
+    };
+    file.with_ast(|ast| lower_parsed(&file.name, file.text(), ast, form))
 }
 
-/// [`lower_with`] for a tree not (yet) in a [`SourceFile`].
-pub fn lower_parsed(name: &str, text: &str, ast: &ast::File, source_info: bool) -> Lowered {
-    let mut l = lower_recording(name, text, ast, source_info, false);
+/// [`lower_with`] for a tree not (yet) in a [`SourceFile`], with the
+/// locations in the form given.
+pub fn lower_parsed(name: &str, text: &str, ast: &ast::File, form: LocationForm) -> Lowered {
+    let mut l = lower_recording(name, text, ast, form, false);
     let unstable = l.proto.edition == Some(Edition::EDITION_UNSTABLE);
     l.refs = TypeRefs::collect(ast, l.proto.package(), unstable);
     l
@@ -402,14 +408,16 @@ pub fn lower_parsed(name: &str, text: &str, ast: &ast::File, source_info: bool) 
 /// else): what diagnostics about a file need, made only for files that have
 /// some.
 pub fn lower_spans(file: &SourceFile) -> SpanMap {
-    file.with_ast(|ast| lower_recording(&file.name, file.text(), ast, false, true).spans)
+    file.with_ast(|ast| {
+        lower_recording(&file.name, file.text(), ast, LocationForm::None, true).spans
+    })
 }
 
 fn lower_recording(
     name: &str,
     text: &str,
     ast: &ast::File,
-    locations: bool,
+    locations: LocationForm,
     spans: bool,
 ) -> Lowered {
     let mut l = Lowerer {
@@ -2260,6 +2268,7 @@ mod tests {
                     skip_comments: false,
                     lower: false,
                     release_text: false,
+                    wire_locations: false,
                 },
             );
             let file = &loaded.files[loaded.inputs[0]];

@@ -24,7 +24,7 @@ use self::lower::{OptionsKind, PendingOption};
 use self::options::{Interpreted, Interpreter};
 use self::refs::TypeRefs;
 use self::schema::{Combined, SchemaData};
-use self::source_info::LazySpans;
+use self::source_info::{LazySpans, LocationForm};
 use self::symbols::Symbols;
 use crate::descriptor::FileDescriptorProto;
 use crate::diagnostics::Diagnostic;
@@ -324,7 +324,7 @@ pub fn link_with(loaded: &mut Loaded, source_info: bool) -> Linked {
         .par_iter_mut()
         .map(|f| {
             let l = match f.lowered.take() {
-                Some(l) if l.locations == source_info => l,
+                Some(l) if (l.locations != LocationForm::None) == source_info => l,
                 _ => lower::lower_with(f, source_info),
             };
             f.release_ast();
@@ -388,15 +388,15 @@ fn link_lowered(loaded: &Loaded, lowered: Vec<lower::Lowered>) -> Linked {
             .par_iter_mut()
             .zip(per_file)
             .for_each(|(fd, interpreted)| {
+                // The option locations' paths, set all at once: locations
+                // in wire form are copied anew for each batch.
+                let mut paths = Vec::new();
                 for (target, kind, r) in interpreted {
                     finish::apply_records(fd, &target, kind, &r.records);
-                    if let Some(info) = fd.source_code_info.as_mut() {
-                        for (loc, path) in r.paths {
-                            if let Some(l) = info.location.get_mut(loc) {
-                                l.path = path.into();
-                            }
-                        }
-                    }
+                    paths.extend(r.paths);
+                }
+                if let Some(info) = fd.source_code_info.as_mut() {
+                    info.set_paths(paths);
                 }
             });
     }

@@ -7,7 +7,9 @@ use std::cell::Cell;
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-use crate::descriptor::source_code_info::{Location, LocationComments, LocationPath, LocationSpan};
+use crate::descriptor::source_code_info::{
+    EncodedLocations, Location, LocationComments, LocationPath, LocationSpan,
+};
 use crate::descriptor::SourceCodeInfo;
 use crate::load::{Loaded, SourceFile};
 use crate::syntax::ast::{Comments, Span};
@@ -141,16 +143,32 @@ impl FileSpans<'_> {
     }
 }
 
+/// How a lowering records source locations.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LocationForm {
+    /// Not at all.
+    None,
+    /// As [`Location`]s, for whatever reads them.
+    Structs,
+    /// In wire form ([`EncodedLocations`]), for a descriptor set only.
+    Wire,
+}
+
+/// Where recorded locations go.
+enum Sink {
+    None,
+    Structs(Vec<Location>),
+    Wire(EncodedLocations),
+}
+
 /// Collects locations in the order they are added.
 pub struct SourceInfoBuilder<'a> {
     text: &'a str,
     /// Built on first use: a file lowered without source info never needs it.
     index: Option<LineIndex<'a>>,
-    /// Whether locations are kept.
-    record: bool,
     /// Whether the span map is built.
     record_spans: bool,
-    locations: Vec<Location>,
+    locations: Sink,
     /// Descriptor path to the byte span of its first location.
     spans: SpanMap,
 }
@@ -158,28 +176,36 @@ pub struct SourceInfoBuilder<'a> {
 impl<'a> SourceInfoBuilder<'a> {
     /// A builder that keeps both locations and the span map.
     pub fn new(text: &'a str) -> Self {
-        Self::with_recording(text, true, true)
+        Self::with_recording(text, LocationForm::Structs, true)
     }
 
-    /// A builder that keeps locations when `record` is set and builds the
-    /// span map when `record_spans` is; with neither it only hands out
+    /// A builder that keeps locations in the given form and builds the
+    /// span map when `record_spans` is set; with neither it only hands out
     /// location indices (all `usize::MAX`).
-    pub fn with_recording(text: &'a str, record: bool, record_spans: bool) -> Self {
+    pub fn with_recording(text: &'a str, form: LocationForm, record_spans: bool) -> Self {
+        // About one location per 60 bytes of schema text, and 0.7 bytes of
+        // wire-form locations per byte of text (googleapis): room up front
+        // instead of regrowing a large vector a dozen times. Capacity never
+        // written is never touched either.
+        let guess = text.len() / 48 + 8;
+        let wire_guess = text.len() / 4 * 3 + 64;
         SourceInfoBuilder {
             text,
             index: None,
-            record,
             record_spans,
-            // About one location per 60 bytes of schema text (googleapis):
-            // room up front instead of regrowing a large vector a dozen
-            // times. Capacity never written is never touched either.
-            locations: if record {
-                Vec::with_capacity(text.len() / 48 + 8)
-            } else {
-                Vec::new()
+            locations: match form {
+                LocationForm::None => Sink::None,
+                LocationForm::Structs => Sink::Structs(Vec::with_capacity(guess)),
+                LocationForm::Wire => {
+                    Sink::Wire(EncodedLocations::with_capacity(wire_guess, guess))
+                }
             },
             spans: HashMap::new(),
         }
+    }
+
+    fn records(&self) -> bool {
+        !matches!(self.locations, Sink::None)
     }
 
     fn index(&mut self) -> &LineIndex<'a> {
@@ -189,62 +215,95 @@ impl<'a> SourceInfoBuilder<'a> {
 
     /// Number of locations recorded so far (the index the next one gets).
     pub fn len(&self) -> usize {
-        self.locations.len()
+        match &self.locations {
+            Sink::None => 0,
+            Sink::Structs(l) => l.len(),
+            Sink::Wire(w) => w.len(),
+        }
     }
 
     pub fn is_empty(&self) -> bool {
-        self.locations.is_empty()
+        self.len() == 0
     }
 
-    /// Records a location at `base` followed by `more`, without comments;
-    /// the path is only put together when something is recorded.
+    /// Whether adding a location does anything at all (a file lowered
+    /// without source info, the usual case, records nothing).
+    #[inline]
+    fn idle(&self) -> bool {
+        !self.record_spans && matches!(self.locations, Sink::None)
+    }
+
+    /// Records a location at `base` followed by `more`, without comments.
+    #[inline]
     pub fn add_sub(&mut self, base: &[i32], more: &[i32], span: Span) {
-        if !self.record && !self.record_spans {
-            return;
+        if !self.idle() {
+            self.record(&[base, more], span, None);
         }
-        let mut path = LocationPath::with_capacity(base.len() + more.len());
-        path.extend_from_slice(base);
-        path.extend_from_slice(more);
-        self.add_path(path, span, None);
     }
 
     /// Records a location without comments; returns its index.
+    #[inline]
     pub fn add(&mut self, path: &[i32], span: Span) -> usize {
         self.add_with(path, span, None)
     }
 
     /// Records a location, with the comments of its declaration when given;
     /// returns its index.
+    #[inline]
     pub fn add_with(&mut self, path: &[i32], span: Span, comments: Option<&Comments>) -> usize {
-        if !self.record && !self.record_spans {
+        if self.idle() {
             return usize::MAX;
         }
-        self.add_path(LocationPath::from_slice(path), span, comments)
+        self.record(&[path], span, comments)
     }
 
-    /// [`SourceInfoBuilder::add_with`] for a path already made.
-    fn add_path(&mut self, path: LocationPath, span: Span, comments: Option<&Comments>) -> usize {
-        if self.record_spans && !self.spans.contains_key(&path[..]) {
-            self.spans.insert(path.to_vec(), span);
+    /// Records a location whose path is `parts` one after the other; the
+    /// path is only put together where something keeps it.
+    fn record(&mut self, parts: &[&[i32]], span: Span, comments: Option<&Comments>) -> usize {
+        if self.record_spans {
+            self.spans.entry(parts.concat()).or_insert(span);
         }
-        if !self.record {
+        if !self.records() {
             return usize::MAX;
         }
-        let mut loc = Location {
-            path,
-            span: self.index().span(span),
-            ..Default::default()
-        };
-        if let Some(c) = comments {
-            loc.set_comments(LocationComments {
-                leading: c.leading.clone(),
-                trailing: c.trailing.clone(),
-                detached: c.detached.clone(),
-                unknown: Vec::new(),
-            });
+        let span = self.index().span(span);
+        match &mut self.locations {
+            Sink::None => usize::MAX,
+            Sink::Structs(locations) => {
+                let mut path = LocationPath::with_capacity(parts.iter().map(|p| p.len()).sum());
+                for p in parts {
+                    path.extend_from_slice(p);
+                }
+                let mut loc = Location {
+                    path,
+                    span,
+                    ..Default::default()
+                };
+                if let Some(c) = comments {
+                    loc.set_comments(LocationComments {
+                        leading: c.leading.clone(),
+                        trailing: c.trailing.clone(),
+                        detached: c.detached.clone(),
+                        unknown: Vec::new(),
+                    });
+                }
+                locations.push(loc);
+                locations.len() - 1
+            }
+            Sink::Wire(w) => {
+                match comments {
+                    Some(c) => w.push(
+                        parts,
+                        &span,
+                        c.leading.as_deref(),
+                        c.trailing.as_deref(),
+                        &c.detached,
+                    ),
+                    None => w.push(parts, &span, None, None, &[]),
+                }
+                w.len() - 1
+            }
         }
-        self.locations.push(loc);
-        self.locations.len() - 1
     }
 
     /// Records a location whose span is `at` to the very start of the
@@ -253,7 +312,7 @@ impl<'a> SourceInfoBuilder<'a> {
         if self.record_spans && !self.spans.contains_key(path) {
             self.spans.insert(path.to_vec(), at);
         }
-        if !self.record {
+        if !self.records() {
             return usize::MAX;
         }
         let (l, c) = self.index().line_col(at.start as usize);
@@ -262,22 +321,36 @@ impl<'a> SourceInfoBuilder<'a> {
             (true, _) => LocationSpan::from_slice(&[l, c, 0, 0]),
             (false, _) => self.index().span(at),
         };
-        self.locations.push(Location {
-            path: LocationPath::from_slice(path),
-            span,
-            ..Default::default()
-        });
-        self.locations.len() - 1
+        match &mut self.locations {
+            Sink::None => usize::MAX,
+            Sink::Structs(locations) => {
+                locations.push(Location {
+                    path: LocationPath::from_slice(path),
+                    span,
+                    ..Default::default()
+                });
+                locations.len() - 1
+            }
+            Sink::Wire(w) => {
+                w.push(&[path], &span, None, None, &[]);
+                w.len() - 1
+            }
+        }
     }
 
     pub fn finish(self) -> (SourceCodeInfo, SpanMap) {
-        (
-            SourceCodeInfo {
-                location: self.locations,
+        let info = match self.locations {
+            Sink::None => SourceCodeInfo::default(),
+            Sink::Structs(location) => SourceCodeInfo {
+                location,
                 ..Default::default()
             },
-            self.spans,
-        )
+            Sink::Wire(encoded) => SourceCodeInfo {
+                encoded,
+                ..Default::default()
+            },
+        };
+        (info, self.spans)
     }
 }
 

@@ -657,7 +657,13 @@ mod tests {
     fn file(text: &str) -> FileDescriptorProto {
         let r = crate::syntax::parser::parse_with("t.proto", text, false);
         assert!(r.diagnostics.is_empty(), "{:?}", r.diagnostics);
-        super::super::lower::lower_parsed("t.proto", text, &r.file, false).proto
+        super::super::lower::lower_parsed(
+            "t.proto",
+            text,
+            &r.file,
+            crate::link::source_info::LocationForm::None,
+        )
+        .proto
     }
 
     fn table(texts: &[&str]) -> Symbols {

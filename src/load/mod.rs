@@ -15,6 +15,7 @@ use rayon::prelude::*;
 
 use crate::diagnostics::{Diagnostic, Sources};
 use crate::link::lower::Lowered;
+use crate::link::source_info::LocationForm;
 use crate::syntax::ast::{self, FileItem, ImportKind, Span};
 use crate::syntax::parse_with;
 
@@ -44,6 +45,12 @@ pub struct LoadOptions {
     /// memory. [`SourceFile::text`] reads a released text again, for the
     /// few files that diagnostics are about.
     pub release_text: bool,
+    /// With `lower` and source locations, record them in wire form
+    /// ([`EncodedLocations`]): for a compilation whose only product is a
+    /// descriptor set, nothing reads them but the writer.
+    ///
+    /// [`EncodedLocations`]: crate::descriptor::source_code_info::EncodedLocations
+    pub wire_locations: bool,
 }
 
 /// One import statement, resolved.
@@ -297,6 +304,7 @@ pub fn load_builtin(names: &[&str]) -> Loaded {
         skip_comments: true,
         lower: false,
         release_text: false,
+        wire_locations: false,
     };
     let resolver = Resolver {
         opts: &opts,
@@ -318,6 +326,7 @@ pub fn load_in_memory(files: &[(&str, &str)], inputs: &[&str], builtin_wkt: bool
         skip_comments: false,
         lower: false,
         release_text: false,
+        wire_locations: false,
     };
     load_in_memory_with(files, inputs, &opts)
 }
@@ -466,7 +475,7 @@ impl Parsed {
 
     /// Lowers the file and frees its tree, unless it has errors; with
     /// `release`, frees the text of a file read from disk too.
-    fn lower(mut self, locations: bool, release: bool) -> Parsed {
+    fn lower(mut self, locations: LocationForm, release: bool) -> Parsed {
         if self.diagnostics.iter().any(Diagnostic::is_error) {
             return self;
         }
@@ -650,8 +659,12 @@ fn load_with(resolver: &Resolver<'_>, input_names: Vec<String>, mut out: Loaded)
             .map(|n| {
                 let mut p = read_and_parse(resolver, n);
                 if resolver.opts.lower {
-                    p = p
-                        .map(|p| p.lower(!resolver.opts.skip_comments, resolver.opts.release_text));
+                    let form = match (resolver.opts.skip_comments, resolver.opts.wire_locations) {
+                        (true, _) => LocationForm::None,
+                        (false, false) => LocationForm::Structs,
+                        (false, true) => LocationForm::Wire,
+                    };
+                    p = p.map(|p| p.lower(form, resolver.opts.release_text));
                 }
                 (n.clone(), p)
             })
@@ -897,6 +910,7 @@ mod tests {
             skip_comments: false,
             lower: false,
             release_text: false,
+            wire_locations: false,
         }
     }
 
