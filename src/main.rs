@@ -147,35 +147,64 @@ fn run_compile(args: CompileArgs, mut outputs: protoforge::plugin::Outputs) -> E
         (result, linked, None)
     };
     let color = args.error_format == ErrorFormat::Human && std::io::stderr().is_terminal();
-    // Buffered: rendering writes many small pieces, and stderr is not.
-    let mut stderr = std::io::BufWriter::new(std::io::stderr().lock());
-    let _ = render(
-        &result.diagnostics,
-        &result.sources(),
-        args.error_format,
-        color,
-        &mut stderr,
-    );
     let errors = protoforge::diagnostics::count_errors(&result.diagnostics);
     let warnings = protoforge::diagnostics::count_warnings(&result.diagnostics);
-    // protoc prints no summary; the gcc, json and github formats stay
-    // machine-readable, the human one ends with a count.
-    if args.error_format == ErrorFormat::Human && errors + warnings > 0 {
-        let plural = |n: usize, w: &str| format!("{n} {w}{}", if n == 1 { "" } else { "s" });
-        let _ = writeln!(
-            stderr,
-            "{}, {}{}",
-            plural(errors, "error"),
-            plural(warnings, "warning"),
-            if errors > 0 {
-                "; nothing was written"
-            } else {
-                ""
-            }
+    let report = |out: &mut dyn Write| {
+        let _ = render(
+            &result.diagnostics,
+            &result.sources(),
+            args.error_format,
+            color,
+            out,
         );
+        // protoc prints no summary; the gcc, json and github formats stay
+        // machine-readable, the human one ends with a count.
+        if args.error_format == ErrorFormat::Human && errors + warnings > 0 {
+            let plural = |n: usize, w: &str| format!("{n} {w}{}", if n == 1 { "" } else { "s" });
+            let _ = writeln!(
+                out,
+                "{}, {}{}",
+                plural(errors, "error"),
+                plural(warnings, "warning"),
+                if errors > 0 {
+                    "; nothing was written"
+                } else {
+                    ""
+                }
+            );
+        }
+    };
+    let writes = errors == 0 && !(args.fatal_warnings && warnings > 0);
+    if let (true, true, Some(out)) = (writes, linked.is_none(), &args.descriptor_set_out) {
+        // Only a descriptor set to write: the report (rendering re-reads
+        // the files it quotes) is made on a thread of its own meanwhile,
+        // and printed once the set is written.
+        let (rendered, written) = std::thread::scope(|s| {
+            let rendering = s.spawn(|| {
+                let mut buf = Vec::new();
+                report(&mut buf);
+                buf
+            });
+            let written = write_atomic_with(out, |w| result.write_descriptor_set(w));
+            (rendering.join().unwrap_or_default(), written)
+        });
+        let mut stderr = std::io::stderr().lock();
+        let _ = stderr.write_all(&rendered);
+        protoforge::trace::phase("report, encode and write");
+        if let Err(e) = written {
+            let _ = writeln!(stderr, "{}: {e}", out.display());
+            return ExitCode::FAILURE;
+        }
+        std::mem::forget(result);
+        std::mem::forget(leftovers);
+        return ExitCode::SUCCESS;
     }
-    let _ = stderr.flush();
-    drop(stderr);
+    {
+        // Buffered: rendering writes many small pieces, and stderr is not.
+        let mut stderr = std::io::BufWriter::new(std::io::stderr().lock());
+        report(&mut stderr);
+        let _ = stderr.flush();
+    }
     protoforge::trace::phase("report");
     if result.has_errors() {
         return ExitCode::FAILURE;
