@@ -955,12 +955,7 @@ pub mod source_code_info {
         starts: Vec<u32>,
     }
 
-    use crate::descriptor::wire::{int32_len, varint_len};
-
-    /// Length of a string field (tag 1 byte: numbers below 16).
-    fn string_len(s: &str) -> usize {
-        1 + varint_len(s.len() as u64) + s.len()
-    }
+    use crate::descriptor::wire::{int32_len, put_varint, varint_len};
 
     /// Length of the values of a packed `int32` field made of `parts`.
     fn packed_body(parts: &[&[i32]]) -> usize {
@@ -980,6 +975,36 @@ pub mod source_code_info {
                 .map(|&v| int32_len(v))
                 .sum()
         }
+    }
+
+    /// Appends an `int32` varint, one byte without a loop when it fits.
+    #[inline(always)]
+    fn put_int32_fast(b: &mut Vec<u8>, v: i32) {
+        if (v as u32) < 0x80 {
+            b.push(v as u8);
+        } else {
+            put_varint(b, v as i64 as u64);
+        }
+    }
+
+    /// Sets the one-byte length placeholder at `at` to the number of bytes
+    /// after it, widening it when that takes more than one byte.
+    fn patch_len(b: &mut Vec<u8>, at: usize) {
+        let len = b.len() - at - 1;
+        if len < 0x80 {
+            b[at] = len as u8;
+        } else {
+            let mut v = Vec::with_capacity(10);
+            put_varint(&mut v, len as u64);
+            b.splice(at..at + 1, v);
+        }
+    }
+
+    /// Appends a string field with the tag byte `tag`.
+    fn put_string(b: &mut Vec<u8>, tag: u8, s: &str) {
+        b.push(tag);
+        put_varint(b, s.len() as u64);
+        b.extend_from_slice(s.as_bytes());
     }
 
     /// Writes into room already made at the end of a buffer.
@@ -1015,14 +1040,6 @@ pub mod source_code_info {
                     }
                 }
             }
-        }
-
-        /// A string field with the tag byte `tag`.
-        fn string(&mut self, tag: u8, s: &str) {
-            self.byte(tag);
-            self.varint(s.len() as u64);
-            self.out[self.pos..self.pos + s.len()].copy_from_slice(s.as_bytes());
-            self.pos += s.len();
         }
     }
 
@@ -1060,75 +1077,36 @@ pub mod source_code_info {
             trailing: Option<&str>,
             detached: &[String],
         ) {
-            let path_body = packed_body(path);
-            let span_body = packed_body(&[span]);
-            let packed = |body: usize| {
-                if body == 0 {
-                    0
-                } else {
-                    1 + varint_len(body as u64) + body
+            // One pass: each length is written as one byte once its field
+            // is complete, and widened in the rare case it needs more.
+            let b = &mut self.bytes;
+            self.starts.push(b.len() as u32);
+            b.push(0x0a);
+            let whole = b.len();
+            b.push(0);
+            for (tag, values) in [(0x0a, path), (0x12, &[span][..])] {
+                if values.iter().all(|v| v.is_empty()) {
+                    continue;
                 }
-            };
-            let n = packed(path_body)
-                + packed(span_body)
-                + leading.map_or(0, string_len)
-                + trailing.map_or(0, string_len)
-                + detached.iter().map(|d| string_len(d)).sum::<usize>();
-            let start = self.bytes.len();
-            self.starts.push(start as u32);
-            let count = path.iter().map(|p| p.len()).sum::<usize>();
-            if n < 0x80 && path_body == count && span_body == span.len() {
-                // Every length and value one byte, as for nearly every
-                // location: the bytes pushed one after the other.
-                let b = &mut self.bytes;
-                b.reserve(n + 2);
-                b.extend_from_slice(&[0x0a, n as u8]);
-                if count > 0 {
-                    b.extend_from_slice(&[0x0a, count as u8]);
-                    for p in path {
-                        b.extend(p.iter().map(|&v| v as u8));
+                b.push(tag);
+                let at = b.len();
+                b.push(0);
+                for p in values {
+                    for &v in *p {
+                        put_int32_fast(b, v);
                     }
                 }
-                if !span.is_empty() {
-                    b.extend_from_slice(&[0x12, span.len() as u8]);
-                    b.extend(span.iter().map(|&v| v as u8));
+                patch_len(b, at);
+            }
+            for (tag, text) in [(0x1a, leading), (0x22, trailing)] {
+                if let Some(t) = text {
+                    put_string(b, tag, t);
                 }
-                for (tag, text) in [(0x1a, leading), (0x22, trailing)] {
-                    if let Some(t) = text {
-                        b.extend_from_slice(&[tag, t.len() as u8]);
-                        b.extend_from_slice(t.as_bytes());
-                    }
-                }
-                for d in detached {
-                    b.extend_from_slice(&[0x32, d.len() as u8]);
-                    b.extend_from_slice(d.as_bytes());
-                }
-                return;
-            }
-            self.bytes.resize(start + 1 + varint_len(n as u64) + n, 0);
-            let mut w = At {
-                out: &mut self.bytes[start..],
-                pos: 0,
-            };
-            w.byte(0x0a);
-            w.varint(n as u64);
-            if path_body > 0 {
-                w.byte(0x0a);
-                w.packed(path, path_body);
-            }
-            if span_body > 0 {
-                w.byte(0x12);
-                w.packed(&[span], span_body);
-            }
-            if let Some(l) = leading {
-                w.string(0x1a, l);
-            }
-            if let Some(t) = trailing {
-                w.string(0x22, t);
             }
             for d in detached {
-                w.string(0x32, d);
+                put_string(b, 0x32, d);
             }
+            patch_len(b, whole);
         }
 
         /// The field of location `i`.
@@ -1175,6 +1153,27 @@ pub mod source_code_info {
             }
             w.out[w.pos..].copy_from_slice(rest);
             out
+        }
+
+        /// The path of location `i`, read without decoding the rest.
+        fn path_of(&self, i: usize) -> LocationPath {
+            let mut path = LocationPath::new();
+            let mut r = Reader::new(self.field(i));
+            let Ok(body) = r.read_tag().and_then(|_| r.read_len_delimited()) else {
+                return path;
+            };
+            if body.first() != Some(&0x0a) {
+                return path;
+            }
+            let mut r = Reader::new(body);
+            let Ok(values) = r.read_tag().and_then(|_| r.read_len_delimited()) else {
+                return path;
+            };
+            let mut r = Reader::new(values);
+            while let Ok(v) = r.read_varint() {
+                path.push(v as i32);
+            }
+            path
         }
 
         /// Location `i` decoded (its field's tag and length skipped).
@@ -1264,7 +1263,7 @@ pub mod source_code_info {
         /// Keeps only the locations whose path `keep` accepts.
         pub fn retain_paths(&mut self, keep: &mut impl FnMut(&[i32]) -> bool) {
             let dropped: Vec<usize> = (0..self.len())
-                .filter(|&i| !keep(&self.decoded(i).path))
+                .filter(|&i| !keep(&self.path_of(i)))
                 .collect();
             if dropped.is_empty() {
                 return;
