@@ -955,27 +955,7 @@ pub mod source_code_info {
         starts: Vec<u32>,
     }
 
-    use crate::descriptor::wire::{int32_len, put_varint, varint_len};
-
-    /// Length of the values of a packed `int32` field made of `parts`.
-    fn packed_body(parts: &[&[i32]]) -> usize {
-        let (mut any, mut count) = (0u32, 0);
-        for p in parts {
-            any |= p.iter().fold(0, |acc, &v| acc | v as u32);
-            count += p.len();
-        }
-        // All in 0..128 (one byte each) exactly when their bits OR'd
-        // together are: nearly always, for paths and spans.
-        if any < 0x80 {
-            count
-        } else {
-            parts
-                .iter()
-                .flat_map(|p| p.iter())
-                .map(|&v| int32_len(v))
-                .sum()
-        }
-    }
+    use crate::descriptor::wire::put_varint;
 
     /// Appends an `int32` varint, one byte without a loop when it fits.
     #[inline(always)]
@@ -1005,42 +985,6 @@ pub mod source_code_info {
         b.push(tag);
         put_varint(b, s.len() as u64);
         b.extend_from_slice(s.as_bytes());
-    }
-
-    /// Writes into room already made at the end of a buffer.
-    struct At<'a> {
-        out: &'a mut [u8],
-        pos: usize,
-    }
-
-    impl At<'_> {
-        fn byte(&mut self, b: u8) {
-            self.out[self.pos] = b;
-            self.pos += 1;
-        }
-
-        fn varint(&mut self, mut v: u64) {
-            while v >= 0x80 {
-                self.byte(v as u8 | 0x80);
-                v >>= 7;
-            }
-            self.byte(v as u8);
-        }
-
-        /// The length and values of a packed `int32` field (tag written).
-        fn packed(&mut self, parts: &[&[i32]], body: usize) {
-            self.varint(body as u64);
-            let one_byte_each = body == parts.iter().map(|p| p.len()).sum::<usize>();
-            for p in parts {
-                for &v in *p {
-                    if one_byte_each {
-                        self.byte(v as u8);
-                    } else {
-                        self.varint(v as i64 as u64);
-                    }
-                }
-            }
-        }
     }
 
     impl EncodedLocations {
@@ -1133,25 +1077,19 @@ pub mod source_code_info {
                 let _ = rest.read_tag().and_then(|_| rest.read_len_delimited());
             }
             let rest = &body[rest.pos()..];
-            let path_body = packed_body(&[path]);
-            let path_len = if path_body == 0 {
-                0
-            } else {
-                1 + varint_len(path_body as u64) + path_body
-            };
-            let n = path_len + rest.len();
-            let mut out = vec![0; 1 + varint_len(n as u64) + n];
-            let mut w = At {
-                out: &mut out,
-                pos: 0,
-            };
-            w.byte(0x0a);
-            w.varint(n as u64);
-            if path_body > 0 {
-                w.byte(0x0a);
-                w.packed(&[path], path_body);
+            let mut out = Vec::with_capacity(rest.len() + 2 * path.len() + 8);
+            out.push(0x0a);
+            out.push(0);
+            if !path.is_empty() {
+                out.push(0x0a);
+                out.push(0);
+                for &v in path {
+                    put_int32_fast(&mut out, v);
+                }
+                patch_len(&mut out, 3);
             }
-            w.out[w.pos..].copy_from_slice(rest);
+            out.extend_from_slice(rest);
+            patch_len(&mut out, 1);
             out
         }
 
@@ -1277,20 +1215,6 @@ pub mod source_code_info {
                 }
             }
             *self = out;
-        }
-
-        /// Appends `l` in wire form.
-        pub fn push_location(&mut self, l: &Location) {
-            self.starts.push(self.bytes.len() as u32);
-            Self::put_location(&mut self.bytes, l);
-        }
-
-        /// Appends `l` to `buf` as a `location` field.
-        fn put_location(buf: &mut Vec<u8>, l: &Location) {
-            let body = crate::descriptor::encode_to_vec(l);
-            crate::descriptor::wire::put_tag(buf, 1, WireType::LengthDelimited);
-            crate::descriptor::wire::put_varint(buf, body.len() as u64);
-            buf.extend_from_slice(&body);
         }
     }
 
@@ -1560,6 +1484,8 @@ mod tests {
                 detached: vec![long],
                 ..Loc::plain(&[5, 0, 2, 3], &[300, 4, 40])
             },
+            // A path whose packed values take 128 bytes and more.
+            Loc::plain(&(0..130).collect::<Vec<i32>>(), &[400, 0, 401, 2]),
         ]
     }
 
@@ -1616,6 +1542,7 @@ mod tests {
             (1, vec![4, 0, 7, 3]),
             (0, vec![8]),
             (42, vec![1]),
+            (8, (0..200).collect()),
         ];
         // And with one shorter path (a copy).
         let mut shorter = edits.clone();
@@ -1644,10 +1571,10 @@ mod tests {
         let keep = |p: &[i32]| !p.starts_with(&[4, 0]);
         let mut want = as_structs(&sample());
         want.retain_paths(keep);
-        assert_eq!(want.len(), 6);
+        assert_eq!(want.len(), 7);
         let mut got = as_wire(encoded(&sample()));
         got.retain_paths(keep);
-        assert_eq!(got.len(), 6);
+        assert_eq!(got.len(), 7);
         assert_eq!(encode_to_vec(&got), encode_to_vec(&want));
     }
 
