@@ -499,57 +499,27 @@ impl Parsed {
     }
 }
 
-/// The bytes of the file at `p`, or `None` when it is larger than
-/// [`MAX_FILE_SIZE`]: the size is asked of the open file, so the file
-/// measured is the file read, with one system call fewer per file than
-/// asking of the path first.
-fn read_limited(p: &Path) -> std::io::Result<Option<Vec<u8>>> {
-    use std::io::Read;
-    let mut f = std::fs::File::open(p)?;
-    let len = f.metadata()?.len();
-    if len > MAX_FILE_SIZE {
-        return Ok(None);
-    }
-    let mut bytes = vec![0; len as usize];
-    let mut filled = 0;
-    while filled < bytes.len() {
-        match f.read(&mut bytes[filled..]) {
-            Ok(0) => break,
-            Ok(n) => filled += n,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(e),
-        }
-    }
-    bytes.truncate(filled);
-    // Whatever the file gained since it was measured, up to the limit.
-    (&mut f)
-        .take(MAX_FILE_SIZE + 1 - filled as u64)
-        .read_to_end(&mut bytes)?;
-    if bytes.len() as u64 > MAX_FILE_SIZE {
-        return Ok(None);
-    }
-    Ok(Some(bytes))
-}
-
 fn read_and_parse(resolver: &Resolver<'_>, name: &str) -> Option<Parsed> {
     let (path, text): (Option<PathBuf>, Arc<str>) = match resolver.find(name)? {
         Found::Builtin(t) => (None, Arc::from(t)),
         Found::Memory(t) => (None, t),
         Found::Disk(p) => {
             let mut diagnostics = Vec::new();
-            let bytes = match read_limited(&p) {
-                Ok(Some(b)) => Some(b),
-                Ok(None) => {
+            let bytes = match std::fs::metadata(&p) {
+                Ok(m) if m.len() > MAX_FILE_SIZE => {
                     diagnostics.push(Diagnostic::error(
                         "file-too-large",
                         format!("{name}: File is larger than the limit of {MAX_FILE_SIZE} bytes."),
                     ));
                     None
                 }
-                Err(e) => {
-                    diagnostics.push(Diagnostic::error("read-failed", format!("{name}: {e}")));
-                    None
-                }
+                _ => match std::fs::read(&p) {
+                    Ok(b) => Some(b),
+                    Err(e) => {
+                        diagnostics.push(Diagnostic::error("read-failed", format!("{name}: {e}")));
+                        None
+                    }
+                },
             };
             let Some(bytes) = bytes else {
                 return Some(Parsed::new(
