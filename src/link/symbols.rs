@@ -192,8 +192,9 @@ impl std::fmt::Display for FullName<'_> {
 #[derive(Debug, Default)]
 pub struct Symbols {
     names: Vec<FileNames>,
-    /// (file, item) of each name, hashed by the full name.
-    table: HashTable<(u32, u32)>,
+    /// (file, item) of each name, hashed by the full name, in a power of
+    /// two of tables by the hash ([`shard_of`]).
+    table: Vec<HashTable<(u32, u32)>>,
     pub packages: Vec<String>,
     /// For each file: itself, its direct imports and whatever they re-export
     /// through `import public`.
@@ -212,6 +213,22 @@ pub struct Symbols {
 
 fn hash(name: &str) -> u64 {
     rustc_hash::FxBuildHasher.hash_one(name)
+}
+
+/// The table, of `shards` (a power of two), of a name's hash: bits that
+/// hashbrown uses neither for the slot (the low ones) nor for the tag (the
+/// top seven).
+fn shard_of(h: u64, shards: usize) -> usize {
+    (h >> 40) as usize & (shards - 1)
+}
+
+/// One table of names while it is built.
+struct Shard {
+    table: HashTable<(u32, u32)>,
+    /// Names not in the table: later definitions of a name.
+    left_out: Vec<(u32, u32)>,
+    /// The duplicates among them, with their (file, item).
+    duplicates: Vec<((u32, u32), Duplicate)>,
 }
 
 /// Bits in [`Symbols::nested_short`]: 2^22, half a MiB.
@@ -256,7 +273,7 @@ impl Collector {
             short: (start, out.text.len() as u32),
             path: (p0, out.paths.len() as u32),
             kind,
-            in_table: false,
+            in_table: true,
             enum_item: ROOT,
         });
         (out.items.len() - 1) as u32
@@ -473,46 +490,76 @@ impl Symbols {
         let mut names: Vec<FileNames> = files.par_iter().map(Collector::file).collect();
         crate::trace::phase("symbols: collect");
         let total = names.iter().map(|n| n.items.len()).sum::<usize>();
-        let mut table: HashTable<(u32, u32)> = HashTable::with_capacity(total);
-        let mut duplicates = Vec::new();
-        for fi in 0..names.len() {
-            let hashes = std::mem::take(&mut names[fi].hashes);
-            for (ii, &h) in hashes.iter().enumerate() {
-                let ii = ii as u32;
-                let file = &names[fi];
-                let item = file.items[ii as usize];
-                let found = table
-                    .find(h, |&(f, i)| {
-                        let other = &names[f as usize];
-                        same_name(other, i, file, ii)
-                    })
-                    .copied();
-                match found {
-                    Some((f, i)) => {
+        let hashes: Vec<Vec<u64>> = names
+            .iter_mut()
+            .map(|n| std::mem::take(&mut n.hashes))
+            .collect();
+        // One table per thread, each taking the names whose hash falls in
+        // it, in file order (every table reads all the hashes). What counts
+        // as the first definition of a name is the same as in one table: a
+        // name has one table.
+        let count = rayon::current_num_threads()
+            .clamp(1, 16)
+            .next_power_of_two();
+        let shards: Vec<Shard> = (0..count)
+            .into_par_iter()
+            .map(|shard| {
+                let mut out = Shard {
+                    table: HashTable::with_capacity(total / count + total / (count * 8) + 16),
+                    left_out: Vec::new(),
+                    duplicates: Vec::new(),
+                };
+                for (fi, hashes) in hashes.iter().enumerate() {
+                    let file = &names[fi];
+                    for (ii, &h) in hashes.iter().enumerate() {
+                        if shard_of(h, count) != shard {
+                            continue;
+                        }
+                        let ii = ii as u32;
+                        let found = out
+                            .table
+                            .find(h, |&(f, i)| same_name(&names[f as usize], i, file, ii))
+                            .copied();
+                        let Some((f, i)) = found else {
+                            out.table.insert_unique(h, (fi as u32, ii), |&(f, i)| {
+                                hash(&names[f as usize].name(i))
+                            });
+                            continue;
+                        };
+                        out.left_out.push((fi as u32, ii));
+                        let item = file.items[ii as usize];
                         let first = names[f as usize].entry(f as usize, i);
                         if item.kind == SymbolKind::Package && first.kind == SymbolKind::Package {
                             continue;
                         }
                         let enum_name = (item.enum_item != ROOT)
                             .then(|| file.short(item.enum_item).to_string());
-                        duplicates.push(Duplicate {
-                            name: file.name(ii),
-                            first: first.to_site(),
-                            second: file.entry(fi, ii).to_site(),
-                            enum_name,
-                        });
-                    }
-                    None => {
-                        // The table was sized for every name: it never
-                        // grows, so this rehash is not called in practice.
-                        table.insert_unique(h, (fi as u32, ii), |&(f, i)| {
-                            hash(&names[f as usize].name(i))
-                        });
-                        names[fi].items[ii as usize].in_table = true;
+                        out.duplicates.push((
+                            (fi as u32, ii),
+                            Duplicate {
+                                name: file.name(ii),
+                                first: first.to_site(),
+                                second: file.entry(fi, ii).to_site(),
+                                enum_name,
+                            },
+                        ));
                     }
                 }
+                out
+            })
+            .collect();
+        let mut table = Vec::with_capacity(count);
+        let mut duplicates = Vec::new();
+        for shard in shards {
+            table.push(shard.table);
+            for (fi, ii) in shard.left_out {
+                names[fi as usize].items[ii as usize].in_table = false;
             }
+            duplicates.extend(shard.duplicates);
         }
+        // In file order, as found by one pass over all files.
+        duplicates.sort_by_key(|(at, _)| *at);
+        let duplicates = duplicates.into_iter().map(|(_, d)| d).collect();
         let mut nested_short = vec![0u64; 1 << (NESTED_BITS - 6)];
         for n in &mut names {
             for b in std::mem::take(&mut n.nested) {
@@ -557,9 +604,9 @@ impl Symbols {
 
     /// The definition of a full name (no leading dot), whoever may see it.
     pub fn get(&self, name: &str) -> Option<Entry<'_>> {
-        let &(f, i) = self.table.find(hash(name), |&(f, i)| {
-            self.names[f as usize].is_named(i, name)
-        })?;
+        let h = hash(name);
+        let table = self.table.get(shard_of(h, self.table.len()))?;
+        let &(f, i) = table.find(h, |&(f, i)| self.names[f as usize].is_named(i, name))?;
         Some(self.names[f as usize].entry(f as usize, i))
     }
 
@@ -580,11 +627,11 @@ impl Symbols {
 
     /// How many names the table holds.
     pub fn len(&self) -> usize {
-        self.table.len()
+        self.table.iter().map(HashTable::len).sum()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.table.is_empty()
+        self.len() == 0
     }
 
     /// protoc's FindSymbol: the entry if `from` may see it. The second value
@@ -733,6 +780,57 @@ mod tests {
         assert_eq!(s.get("a.b.M.E.E0"), None);
         assert_eq!(s.get("b"), None);
         assert!(s.duplicates.is_empty());
+    }
+
+    #[test]
+    fn tables_per_thread_give_what_one_table_gives() {
+        // Many names, and duplicates across files (`D`, the enum value
+        // `X`) and within one (`M3.N`), spread over every table.
+        let texts: Vec<String> = (0..24)
+            .map(|i| {
+                let extra = if i == 3 {
+                    "message N {} message N {}"
+                } else {
+                    ""
+                };
+                format!(
+                    "syntax = \"proto3\"; package p.q{};\n\
+                     message M{i} {{ message N {{}} {extra} }}\n\
+                     message D {{}} enum E{i} {{ E{i}_ZERO = 0; X = 1; }}\n",
+                    i % 3
+                )
+            })
+            .collect();
+        let texts: Vec<&str> = texts.iter().map(String::as_str).collect();
+        let build = |threads: usize| {
+            rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap()
+                .install(|| table(&texts))
+        };
+        let one = build(1);
+        assert_eq!(one.table.len(), 1);
+        assert!(one.duplicates.len() > 40, "{}", one.duplicates.len());
+        let names = |s: &Symbols| -> Vec<String> {
+            s.iter()
+                .map(|(n, e)| format!("{n} {} {:?}", e.file, e.path))
+                .collect()
+        };
+        for threads in [2, 3, 8] {
+            let s = build(threads);
+            assert_eq!(s.table.len(), threads.next_power_of_two());
+            assert_eq!(s.len(), one.len());
+            assert_eq!(names(&s), names(&one));
+            assert_eq!(
+                format!("{:?}", s.duplicates),
+                format!("{:?}", one.duplicates)
+            );
+            for n in names(&one) {
+                let name = n.split(' ').next().unwrap();
+                assert_eq!(s.get(name).map(|e| e.file), one.get(name).map(|e| e.file));
+            }
+        }
     }
 
     #[test]
