@@ -947,12 +947,13 @@ pub mod source_code_info {
     /// `SourceCodeInfo` (tag, length, message), back to back, written out
     /// as they are. A large schema has millions of locations: made straight
     /// into bytes they take a fraction of the memory of [`Location`]s and
-    /// cost nothing more to write.
+    /// cost nothing more to write. Where each one starts is found again by
+    /// walking the fields, only when they are edited.
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct EncodedLocations {
         bytes: Vec<u8>,
-        /// Where each location's field starts in `bytes`.
-        starts: Vec<u32>,
+        /// How many locations `bytes` holds.
+        count: usize,
     }
 
     use crate::descriptor::wire::put_varint;
@@ -988,21 +989,21 @@ pub mod source_code_info {
     }
 
     impl EncodedLocations {
-        /// Empty, with room for about `bytes` bytes of `locations` locations.
-        pub fn with_capacity(bytes: usize, locations: usize) -> Self {
+        /// Empty, with room for about `bytes` bytes.
+        pub fn with_capacity(bytes: usize) -> Self {
             EncodedLocations {
                 bytes: Vec::with_capacity(bytes),
-                starts: Vec::with_capacity(locations),
+                count: 0,
             }
         }
 
         /// How many locations it holds.
         pub fn len(&self) -> usize {
-            self.starts.len()
+            self.count
         }
 
         pub fn is_empty(&self) -> bool {
-            self.starts.is_empty()
+            self.count == 0
         }
 
         /// The locations' fields, as written.
@@ -1024,7 +1025,7 @@ pub mod source_code_info {
             // One pass: each length is written as one byte once its field
             // is complete, and widened in the rare case it needs more.
             let b = &mut self.bytes;
-            self.starts.push(b.len() as u32);
+            self.count += 1;
             b.push(0x0a);
             let whole = b.len();
             b.push(0);
@@ -1053,25 +1054,53 @@ pub mod source_code_info {
             patch_len(b, whole);
         }
 
-        /// The field of location `i`.
-        fn field(&self, i: usize) -> &[u8] {
-            let start = self.starts[i] as usize;
-            let end = self
-                .starts
-                .get(i + 1)
-                .map_or(self.bytes.len(), |&e| e as usize);
-            &self.bytes[start..end]
+        /// Each location's field, in order.
+        fn fields(&self) -> impl Iterator<Item = &[u8]> + '_ {
+            let mut r = Reader::new(&self.bytes);
+            std::iter::from_fn(move || {
+                let start = r.pos();
+                // Written by `push` and `set_paths` only: well-formed.
+                r.read_tag().and_then(|_| r.read_len_delimited()).ok()?;
+                Some(&self.bytes[start..r.pos()])
+            })
         }
 
-        /// The field of location `i` with `path` for its path.
-        fn with_path(&self, i: usize, path: &[i32]) -> Vec<u8> {
-            // The field is `push`'s work: tag, length, then the path (if
-            // any) first among the location's fields.
-            let mut r = Reader::new(self.field(i));
-            let body = r
-                .read_tag()
+        /// Where each location's field starts, and the end of the last.
+        fn starts(&self) -> Vec<usize> {
+            // Each field is the tag byte 0x0a, a varint length and that
+            // many bytes: only the lengths are read.
+            let b = &self.bytes;
+            let mut starts = Vec::with_capacity(self.count + 1);
+            let mut at = 0;
+            while at < b.len() {
+                starts.push(at);
+                let (mut len, mut shift, mut i) = (0usize, 0, at + 1);
+                while let Some(&byte) = b.get(i) {
+                    i += 1;
+                    len |= usize::from(byte & 0x7f) << shift;
+                    shift += 7;
+                    if byte < 0x80 || shift > 63 {
+                        break;
+                    }
+                }
+                at = i.saturating_add(len);
+            }
+            starts.push(b.len());
+            starts
+        }
+
+        /// The body of a location field (its tag and length skipped).
+        fn body(field: &[u8]) -> &[u8] {
+            let mut r = Reader::new(field);
+            r.read_tag()
                 .and_then(|_| r.read_len_delimited())
-                .unwrap_or_default();
+                .unwrap_or_default()
+        }
+
+        /// `field` with `path` for its location's path.
+        fn with_path(field: &[u8], path: &[i32]) -> Vec<u8> {
+            // The path, if any, is the first of the location's fields.
+            let body = Self::body(field);
             let mut rest = Reader::new(body);
             if body.first() == Some(&0x0a) {
                 let _ = rest.read_tag().and_then(|_| rest.read_len_delimited());
@@ -1093,13 +1122,11 @@ pub mod source_code_info {
             out
         }
 
-        /// The path of location `i`, read without decoding the rest.
-        fn path_of(&self, i: usize) -> LocationPath {
+        /// The path of the location in `field`, read without decoding the
+        /// rest.
+        fn path_of(field: &[u8]) -> LocationPath {
             let mut path = LocationPath::new();
-            let mut r = Reader::new(self.field(i));
-            let Ok(body) = r.read_tag().and_then(|_| r.read_len_delimited()) else {
-                return path;
-            };
+            let body = Self::body(field);
             if body.first() != Some(&0x0a) {
                 return path;
             }
@@ -1114,20 +1141,11 @@ pub mod source_code_info {
             path
         }
 
-        /// Location `i` decoded (its field's tag and length skipped).
-        fn decoded(&self, i: usize) -> Location {
-            let mut r = Reader::new(self.field(i));
-            // Written by `push` or `set_paths`: always a well-formed field.
-            let body = r
-                .read_tag()
-                .and_then(|_| r.read_len_delimited())
-                .unwrap_or_default();
-            crate::descriptor::decode(body).unwrap_or_default()
-        }
-
         /// Every location, decoded.
         pub fn to_locations(&self) -> Vec<Location> {
-            (0..self.len()).map(|i| self.decoded(i)).collect()
+            self.fields()
+                .map(|f| crate::descriptor::decode(Self::body(f)).unwrap_or_default())
+                .collect()
         }
 
         /// Gives the locations numbered in `edits` new paths (numbers past
@@ -1139,79 +1157,61 @@ pub mod source_code_info {
             }
             // A later edit of the same location wins, as assignments would.
             edits.sort_by_key(|(i, _)| *i);
+            let starts = self.starts();
+            let field = |i: usize| &self.bytes[starts[i]..starts[i + 1]];
             let mut fields: Vec<(usize, Vec<u8>)> = Vec::with_capacity(edits.len());
             for (i, path) in edits {
-                let f = self.with_path(i, &path);
+                let f = Self::with_path(field(i), &path);
                 match fields.last_mut() {
                     Some((j, last)) if *j == i => *last = f,
                     _ => fields.push((i, f)),
                 }
             }
-            // Where each edited location's field is now, before any move.
-            let olds: Vec<(usize, usize)> = fields
-                .iter()
-                .map(|(i, _)| (self.starts[*i] as usize, self.field(*i).len()))
-                .collect();
-            if fields
-                .iter()
-                .zip(&olds)
-                .any(|((_, f), (_, n))| f.len() < *n)
-            {
+            if fields.iter().any(|(i, f)| f.len() < field(*i).len()) {
                 // Shorter paths (never made by option interpretation): copy.
-                let mut out = EncodedLocations::with_capacity(self.bytes.len(), self.len());
+                let mut out = Vec::with_capacity(self.bytes.len());
                 let mut fields = fields.into_iter().peekable();
                 for i in 0..self.len() {
-                    out.starts.push(out.bytes.len() as u32);
                     match fields.next_if(|(j, _)| *j == i) {
-                        Some((_, f)) => out.bytes.extend_from_slice(&f),
-                        None => out.bytes.extend_from_slice(self.field(i)),
+                        Some((_, f)) => out.extend_from_slice(&f),
+                        None => out.extend_from_slice(field(i)),
                     }
                 }
-                *self = out;
+                self.bytes = out;
                 return;
             }
             // Longer or equal: in place, from the back, each stretch between
             // two edited locations moved once, by the growth before it.
             let growth: Vec<usize> = fields
                 .iter()
-                .zip(&olds)
-                .scan(0, |sum, ((_, f), (_, n))| {
-                    *sum += f.len() - n;
+                .scan(0, |sum, (i, f)| {
+                    *sum += f.len() - (starts[i + 1] - starts[*i]);
                     Some(*sum)
                 })
                 .collect();
             let total = growth.last().copied().unwrap_or(0);
             let mut stretch_end = self.bytes.len();
             self.bytes.resize(stretch_end + total, 0);
-            for (k, ((i, f), &(start, n))) in fields.iter().zip(&olds).enumerate().rev() {
-                let after = start + n;
+            for (k, (i, f)) in fields.iter().enumerate().rev() {
+                let (start, after) = (starts[*i], starts[i + 1]);
                 self.bytes
                     .copy_within(after..stretch_end, after + growth[k]);
                 let before = if k == 0 { 0 } else { growth[k - 1] };
                 self.bytes[start + before..start + before + f.len()].copy_from_slice(f);
-                let next = fields.get(k + 1).map_or(self.len(), |(j, _)| *j);
-                for s in &mut self.starts[i + 1..next] {
-                    *s += growth[k] as u32;
-                }
-                self.starts[*i] += before as u32;
                 stretch_end = start;
             }
         }
 
         /// Keeps only the locations whose path `keep` accepts.
         pub fn retain_paths(&mut self, keep: &mut impl FnMut(&[i32]) -> bool) {
-            let dropped: Vec<usize> = (0..self.len())
-                .filter(|&i| !keep(&self.path_of(i)))
-                .collect();
-            if dropped.is_empty() {
+            if self.fields().all(|f| keep(&Self::path_of(f))) {
                 return;
             }
-            let mut out = EncodedLocations::with_capacity(self.bytes.len(), self.len());
-            let mut dropped = dropped.into_iter().peekable();
-            for i in 0..self.len() {
-                if dropped.next_if_eq(&i).is_none() {
-                    out.starts.push(out.bytes.len() as u32);
-                    out.bytes.extend_from_slice(self.field(i));
+            let mut out = EncodedLocations::with_capacity(self.bytes.len());
+            for f in self.fields() {
+                if keep(&Self::path_of(f)) {
+                    out.bytes.extend_from_slice(f);
+                    out.count += 1;
                 }
             }
             *self = out;

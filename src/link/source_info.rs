@@ -196,9 +196,7 @@ impl<'a> SourceInfoBuilder<'a> {
             locations: match form {
                 LocationForm::None => Sink::None,
                 LocationForm::Structs => Sink::Structs(Vec::with_capacity(guess)),
-                LocationForm::Wire => {
-                    Sink::Wire(EncodedLocations::with_capacity(wire_guess, guess))
-                }
+                LocationForm::Wire => Sink::Wire(EncodedLocations::with_capacity(wire_guess)),
             },
             spans: HashMap::new(),
         }
