@@ -174,32 +174,23 @@ fn run_compile(args: CompileArgs, mut outputs: protoforge::plugin::Outputs) -> E
             );
         }
     };
-    let writes = errors == 0 && !(args.fatal_warnings && warnings > 0);
-    if let (true, true, Some(out)) = (writes, linked.is_none(), &args.descriptor_set_out) {
-        // Only a descriptor set to write: the report (rendering re-reads
-        // the files it quotes) is made on a thread of its own meanwhile,
-        // and printed once the set is written.
-        let (rendered, written) = std::thread::scope(|s| {
+    // With only a descriptor set to write, the report (rendering re-reads
+    // the files it quotes) is made on a thread of its own while the set is
+    // written, and printed afterwards.
+    let overlap = errors == 0 && !(args.fatal_warnings && warnings > 0) && linked.is_none();
+    let mut written = None;
+    if let (true, Some(out)) = (overlap, &args.descriptor_set_out) {
+        let rendered = std::thread::scope(|s| {
             let rendering = s.spawn(|| {
                 let mut buf = Vec::new();
                 report(&mut buf);
                 buf
             });
-            let written = write_atomic_with(out, |w| result.write_descriptor_set(w));
-            (rendering.join().unwrap_or_default(), written)
+            written = Some(write_atomic_with(out, |w| result.write_descriptor_set(w)));
+            rendering.join().unwrap_or_default()
         });
-        let mut stderr = std::io::stderr().lock();
-        let _ = stderr.write_all(&rendered);
-        protoforge::trace::phase("report, encode and write");
-        if let Err(e) = written {
-            let _ = writeln!(stderr, "{}: {e}", out.display());
-            return ExitCode::FAILURE;
-        }
-        std::mem::forget(result);
-        std::mem::forget(leftovers);
-        return ExitCode::SUCCESS;
-    }
-    {
+        let _ = std::io::stderr().lock().write_all(&rendered);
+    } else {
         // Buffered: rendering writes many small pieces, and stderr is not.
         let mut stderr = std::io::BufWriter::new(std::io::stderr().lock());
         report(&mut stderr);
@@ -225,7 +216,9 @@ fn run_compile(args: CompileArgs, mut outputs: protoforge::plugin::Outputs) -> E
         }
     }
     if let Some(out) = &args.descriptor_set_out {
-        if let Err(e) = write_atomic_with(out, |w| result.write_descriptor_set(w)) {
+        let written =
+            written.unwrap_or_else(|| write_atomic_with(out, |w| result.write_descriptor_set(w)));
+        if let Err(e) = written {
             eprintln!("{}: {e}", out.display());
             return ExitCode::FAILURE;
         }

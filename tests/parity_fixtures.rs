@@ -64,7 +64,7 @@ fn ours(name: &str, mode: Mode) -> Result<Vec<u8>, String> {
         retain_options: matches!(mode, Mode::Retain),
     };
     let input = dir.join(name).to_string_lossy().into_owned();
-    let c = compile(&[input], &opts);
+    let c = compile(std::slice::from_ref(&input), &opts);
     if c.has_errors() {
         let msgs: Vec<String> = c
             .diagnostics
@@ -83,7 +83,7 @@ fn ours(name: &str, mode: Mode) -> Result<Vec<u8>, String> {
     assert_eq!(streamed, whole, "streamed set differs for {name}");
     // What the command line's compilation gives (source locations kept in
     // wire form from lowering on): the same bytes again.
-    let (exiting, _) = compile_then_exit(&[dir.join(name).to_string_lossy().into_owned()], &opts);
+    let (exiting, _) = compile_then_exit(&[input], &opts);
     let mut written = Vec::new();
     exiting
         .write_descriptor_set(&mut written)

@@ -1056,24 +1056,15 @@ pub mod source_code_info {
 
         /// Each location's field, in order.
         fn fields(&self) -> impl Iterator<Item = &[u8]> + '_ {
-            let mut r = Reader::new(&self.bytes);
-            std::iter::from_fn(move || {
-                let start = r.pos();
-                // Written by `push` and `set_paths` only: well-formed.
-                r.read_tag().and_then(|_| r.read_len_delimited()).ok()?;
-                Some(&self.bytes[start..r.pos()])
-            })
-        }
-
-        /// Where each location's field starts, and the end of the last.
-        fn starts(&self) -> Vec<usize> {
-            // Each field is the tag byte 0x0a, a varint length and that
-            // many bytes: only the lengths are read.
             let b = &self.bytes;
-            let mut starts = Vec::with_capacity(self.count + 1);
             let mut at = 0;
-            while at < b.len() {
-                starts.push(at);
+            std::iter::from_fn(move || {
+                if at >= b.len() {
+                    return None;
+                }
+                // The tag byte 0x0a, a varint length and that many bytes
+                // (written by `push` and `set_paths` only): only the length
+                // is read.
                 let (mut len, mut shift, mut i) = (0usize, 0, at + 1);
                 while let Some(&byte) = b.get(i) {
                     i += 1;
@@ -1083,9 +1074,22 @@ pub mod source_code_info {
                         break;
                     }
                 }
-                at = i.saturating_add(len);
+                let end = i.saturating_add(len).min(b.len());
+                let field = &b[at..end];
+                at = end;
+                Some(field)
+            })
+        }
+
+        /// Where each location's field starts, and the end of the last.
+        fn starts(&self) -> Vec<usize> {
+            let mut starts = Vec::with_capacity(self.count + 1);
+            let mut at = 0;
+            for f in self.fields() {
+                starts.push(at);
+                at += f.len();
             }
-            starts.push(b.len());
+            starts.push(at);
             starts
         }
 

@@ -161,6 +161,58 @@ enum Sink {
     Wire(EncodedLocations),
 }
 
+impl Sink {
+    fn len(&self) -> usize {
+        match self {
+            Sink::None => 0,
+            Sink::Structs(l) => l.len(),
+            Sink::Wire(w) => w.len(),
+        }
+    }
+
+    /// Appends a location whose path is `parts` one after the other; returns
+    /// its index (`usize::MAX` when nothing is kept).
+    fn push(&mut self, parts: &[&[i32]], span: LocationSpan, comments: Option<&Comments>) -> usize {
+        match self {
+            Sink::None => usize::MAX,
+            Sink::Structs(locations) => {
+                let mut path = LocationPath::with_capacity(parts.iter().map(|p| p.len()).sum());
+                for p in parts {
+                    path.extend_from_slice(p);
+                }
+                let mut loc = Location {
+                    path,
+                    span,
+                    ..Default::default()
+                };
+                if let Some(c) = comments {
+                    loc.set_comments(LocationComments {
+                        leading: c.leading.clone(),
+                        trailing: c.trailing.clone(),
+                        detached: c.detached.clone(),
+                        unknown: Vec::new(),
+                    });
+                }
+                locations.push(loc);
+                locations.len() - 1
+            }
+            Sink::Wire(w) => {
+                match comments {
+                    Some(c) => w.push(
+                        parts,
+                        &span,
+                        c.leading.as_deref(),
+                        c.trailing.as_deref(),
+                        &c.detached,
+                    ),
+                    None => w.push(parts, &span, None, None, &[]),
+                }
+                w.len() - 1
+            }
+        }
+    }
+}
+
 /// Collects locations in the order they are added.
 pub struct SourceInfoBuilder<'a> {
     text: &'a str,
@@ -213,11 +265,7 @@ impl<'a> SourceInfoBuilder<'a> {
 
     /// Number of locations recorded so far (the index the next one gets).
     pub fn len(&self) -> usize {
-        match &self.locations {
-            Sink::None => 0,
-            Sink::Structs(l) => l.len(),
-            Sink::Wire(w) => w.len(),
-        }
+        self.locations.len()
     }
 
     pub fn is_empty(&self) -> bool {
@@ -265,50 +313,14 @@ impl<'a> SourceInfoBuilder<'a> {
             return usize::MAX;
         }
         let span = self.index().span(span);
-        match &mut self.locations {
-            Sink::None => usize::MAX,
-            Sink::Structs(locations) => {
-                let mut path = LocationPath::with_capacity(parts.iter().map(|p| p.len()).sum());
-                for p in parts {
-                    path.extend_from_slice(p);
-                }
-                let mut loc = Location {
-                    path,
-                    span,
-                    ..Default::default()
-                };
-                if let Some(c) = comments {
-                    loc.set_comments(LocationComments {
-                        leading: c.leading.clone(),
-                        trailing: c.trailing.clone(),
-                        detached: c.detached.clone(),
-                        unknown: Vec::new(),
-                    });
-                }
-                locations.push(loc);
-                locations.len() - 1
-            }
-            Sink::Wire(w) => {
-                match comments {
-                    Some(c) => w.push(
-                        parts,
-                        &span,
-                        c.leading.as_deref(),
-                        c.trailing.as_deref(),
-                        &c.detached,
-                    ),
-                    None => w.push(parts, &span, None, None, &[]),
-                }
-                w.len() - 1
-            }
-        }
+        self.locations.push(parts, span, comments)
     }
 
     /// Records a location whose span is `at` to the very start of the
     /// text (`end_at_origin`), the span protoc gives a file with no tokens.
     pub fn add_raw(&mut self, path: &[i32], at: Span, end_at_origin: bool) -> usize {
-        if self.record_spans && !self.spans.contains_key(path) {
-            self.spans.insert(path.to_vec(), at);
+        if self.record_spans {
+            self.spans.entry(path.to_vec()).or_insert(at);
         }
         if !self.records() {
             return usize::MAX;
@@ -319,21 +331,7 @@ impl<'a> SourceInfoBuilder<'a> {
             (true, _) => LocationSpan::from_slice(&[l, c, 0, 0]),
             (false, _) => self.index().span(at),
         };
-        match &mut self.locations {
-            Sink::None => usize::MAX,
-            Sink::Structs(locations) => {
-                locations.push(Location {
-                    path: LocationPath::from_slice(path),
-                    span,
-                    ..Default::default()
-                });
-                locations.len() - 1
-            }
-            Sink::Wire(w) => {
-                w.push(&[path], &span, None, None, &[]);
-                w.len() - 1
-            }
-        }
+        self.locations.push(&[path], span, None)
     }
 
     pub fn finish(self) -> (SourceCodeInfo, SpanMap) {

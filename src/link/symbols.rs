@@ -605,7 +605,7 @@ impl Symbols {
     /// The definition of a full name (no leading dot), whoever may see it.
     pub fn get(&self, name: &str) -> Option<Entry<'_>> {
         let h = hash(name);
-        let table = self.table.get(shard_of(h, self.table.len()))?;
+        let table = self.table.get(shard_of(h, self.table.len().max(1)))?;
         let &(f, i) = table.find(h, |&(f, i)| self.names[f as usize].is_named(i, name))?;
         Some(self.names[f as usize].entry(f as usize, i))
     }

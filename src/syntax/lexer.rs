@@ -588,15 +588,14 @@ pub fn gap_comments(text: &str, from: Option<usize>, to: usize, next: &str) -> G
         c.can_attach_to_prev = false;
     } else {
         skip_ws(&mut i);
+        c.room = to - i;
         if starts(i, b"//") {
-            c.room = to - i;
             let (body, ni) = line_comment(text, i, to);
             i = ni;
             trailing_end = Some(i.saturating_sub(1));
             c.line_comment(body);
             c.flush();
         } else if starts(i, b"/*") {
-            c.room = to - i;
             let (body, ni) = block_comment(text, i, to);
             i = ni;
             trailing_end = Some(i);
@@ -617,13 +616,12 @@ pub fn gap_comments(text: &str, from: Option<usize>, to: usize, next: &str) -> G
     }
     loop {
         skip_ws(&mut i);
+        c.room = to - i;
         if starts(i, b"//") {
-            c.room = to - i;
             let (body, ni) = line_comment(text, i, to);
             i = ni;
             c.line_comment(body);
         } else if starts(i, b"/*") {
-            c.room = to - i;
             let (body, ni) = block_comment(text, i, to);
             i = ni;
             c.block_comment(body);
