@@ -67,12 +67,33 @@ impl Compilation {
                 if let Some(batch) = next {
                     s.spawn(|_| ready = Some(encode_file_set_parts(batch)));
                 }
-                written = parts.iter().try_for_each(|p| w.write_all(p));
+                written = write_all_parts(w, &parts);
             });
             written?;
         }
         Ok(())
     }
+}
+
+/// Writes `parts` one after the other, in as few calls as the writer
+/// takes (a file takes a whole batch in one `writev`).
+fn write_all_parts(w: &mut dyn std::io::Write, parts: &[Vec<u8>]) -> std::io::Result<()> {
+    use std::io::IoSlice;
+    let mut slices: Vec<IoSlice<'_>> = parts
+        .iter()
+        .filter(|p| !p.is_empty())
+        .map(|p| IoSlice::new(p))
+        .collect();
+    let mut rest = &mut slices[..];
+    while !rest.is_empty() {
+        match w.write_vectored(rest) {
+            Ok(0) => return Err(std::io::ErrorKind::WriteZero.into()),
+            Ok(n) => IoSlice::advance_slices(&mut rest, n),
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(())
 }
 
 /// Compiles `inputs` (paths or virtual names, as on protoc's command line).

@@ -222,7 +222,7 @@ mod support {
 
         fn text_field(&mut self, f: &TextField) {
             let name = match &f.name {
-                TextFieldName::Ident(i) => i.name.clone(),
+                TextFieldName::Ident(i) => i.name.to_string(),
                 TextFieldName::Extension(t) => format!("[{}]", t.text()),
                 TextFieldName::Any { prefix, type_name } => {
                     format!("[{prefix}/{}]", type_name.text())
@@ -399,7 +399,7 @@ mod support {
                         .iter()
                         .map(|n| match n {
                             ReservedName::Str(s) => strlit(s),
-                            ReservedName::Ident(i) => i.name.clone(),
+                            ReservedName::Ident(i) => i.name.to_string(),
                         })
                         .collect();
                     self.line(format!(

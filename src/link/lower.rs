@@ -222,7 +222,7 @@ impl PendingValue {
             } => OptionValue::Ident {
                 negative: *negative,
                 ident: ast::Ident {
-                    name: name.to_string(),
+                    name: (**name).into(),
                     span: *name_span,
                 },
                 span: *span,
@@ -736,7 +736,7 @@ impl<'a> Lowerer<'a> {
             .add_with(p, Span::new(start, m.span.end as usize), Some(&m.comments));
         self.info.add_sub(p, &[1], m.name.span);
         let mut msg = DescriptorProto {
-            name: Some(m.name.name.clone()),
+            name: Some(m.name.name.as_str().to_owned()),
             visibility: m.visibility.map(|(v, _)| match v {
                 Visibility::Export => SymbolVisibility::VISIBILITY_EXPORT,
                 Visibility::Local => SymbolVisibility::VISIBILITY_LOCAL,
@@ -788,7 +788,7 @@ impl<'a> Lowerer<'a> {
                     self.info.add_with(&op, o.span, Some(&o.comments));
                     self.info.add_sub(&op, &[1], o.name.span);
                     msg.oneof_decl.push(OneofDescriptorProto {
-                        name: Some(o.name.name.clone()),
+                        name: Some(o.name.name.as_str().to_owned()),
                         ..Default::default()
                     });
                     let mut oneof_options = 0;
@@ -1003,7 +1003,7 @@ impl<'a> Lowerer<'a> {
                         "Reserved names must be string literals. (Only editions supports identifiers.)",
                     );
                 }
-                (i.name.clone(), i.span)
+                (i.name.as_str().to_owned(), i.span)
             }
         }
     }
@@ -1147,7 +1147,7 @@ impl<'a> Lowerer<'a> {
 
         // Name and number.
         self.info.add_sub(fp, &[1], f.name.span);
-        fd.name = Some(f.name.name.clone());
+        fd.name = Some(f.name.name.as_str().to_owned());
         self.info.add_sub(fp, &[3], f.number.span);
         fd.number = Some(self.unsigned_number(&f.number, "Expected field number."));
 
@@ -1188,7 +1188,7 @@ impl<'a> Lowerer<'a> {
             self.info.add_with(&gp, f.span, Some(&f.comments));
             self.info.add_sub(&gp, &[1], f.name.span);
             self.info.add_sub(fp, &[6], f.name.span);
-            let name = f.name.name.clone();
+            let name = f.name.name.as_str().to_owned();
             if !name.starts_with(|c: char| c.is_ascii_uppercase()) {
                 self.error(f.name.span, "Group names must start with a capital letter.");
             }
@@ -1421,7 +1421,9 @@ impl<'a> Lowerer<'a> {
                     negative: false,
                     ident,
                     ..
-                } if ident.name == "true" || ident.name == "false" => Some(ident.name.clone()),
+                } if ident.name == "true" || ident.name == "false" => {
+                    Some(ident.name.as_str().to_owned())
+                }
                 _ => {
                     self.error(span, "Expected \"true\" or \"false\".");
                     None
@@ -1456,7 +1458,7 @@ impl<'a> Lowerer<'a> {
             .add_with(p, Span::new(start, e.span.end as usize), Some(&e.comments));
         self.info.add_sub(p, &[1], e.name.span);
         let mut en = EnumDescriptorProto {
-            name: Some(e.name.name.clone()),
+            name: Some(e.name.name.as_str().to_owned()),
             visibility: e.visibility.map(|(v, _)| match v {
                 Visibility::Export => SymbolVisibility::VISIBILITY_EXPORT,
                 Visibility::Local => SymbolVisibility::VISIBILITY_LOCAL,
@@ -1480,7 +1482,7 @@ impl<'a> Lowerer<'a> {
                     self.info.add_sub(&vp, &[2], v.number.span);
                     let number = self.signed_number(&v.number);
                     let mut value = EnumValueDescriptorProto {
-                        name: Some(v.name.name.clone()),
+                        name: Some(v.name.name.as_str().to_owned()),
                         number: Some(number),
                         ..Default::default()
                     };
@@ -1590,7 +1592,7 @@ impl<'a> Lowerer<'a> {
         self.info.add_with(p, s.span, Some(&s.comments));
         self.info.add_sub(p, &[1], s.name.span);
         let mut sv = ServiceDescriptorProto {
-            name: Some(s.name.name.clone()),
+            name: Some(s.name.name.as_str().to_owned()),
             ..Default::default()
         };
         let mut option_count = 0;
@@ -1622,7 +1624,7 @@ impl<'a> Lowerer<'a> {
         self.info.add_with(mp, m.span, Some(&m.comments));
         self.info.add_sub(mp, &[1], m.name.span);
         let mut md = MethodDescriptorProto {
-            name: Some(m.name.name.clone()),
+            name: Some(m.name.name.as_str().to_owned()),
             ..Default::default()
         };
         if let Some(s) = m.input.stream {

@@ -764,7 +764,7 @@ fn ident_value(name: &str, span: Span) -> OptionValue {
 
 fn text_of(v: &TextValue) -> String {
     match v {
-        TextValue::Ident { ident, .. } => ident.name.clone(),
+        TextValue::Ident { ident, .. } => ident.name.as_str().to_owned(),
         TextValue::Int(i) => format!(
             "{}{}",
             if i.negative { "-" } else { "" },

@@ -283,7 +283,8 @@ fn valid_virtual(name: &str) -> bool {
 }
 
 enum Found {
-    Disk(PathBuf),
+    /// A regular file on disk, with the size it had when found.
+    Disk(PathBuf, u64),
     Builtin(&'static str),
     Memory(Arc<str>),
 }
@@ -293,6 +294,9 @@ struct Resolver<'a> {
     roots: Vec<(PathBuf, String)>,
     /// Files held in memory (virtual name, text), found before any root.
     memory: HashMap<String, Arc<str>>,
+    /// Inputs already found on disk while their names were made: virtual
+    /// name to path and size.
+    found: HashMap<String, (PathBuf, u64)>,
 }
 
 /// Loads built-in files only (no include roots, not even the current
@@ -310,6 +314,7 @@ pub fn load_builtin(names: &[&str]) -> Loaded {
         opts: &opts,
         roots: Vec::new(),
         memory: HashMap::new(),
+        found: HashMap::new(),
     };
     let names: Vec<String> = names.iter().map(|s| s.to_string()).collect();
     load_with(&resolver, names, Loaded::default())
@@ -341,6 +346,7 @@ pub fn load_in_memory_with(files: &[(&str, &str)], inputs: &[&str], opts: &LoadO
             .iter()
             .map(|(n, t)| (n.to_string(), Arc::from(*t)))
             .collect(),
+        found: HashMap::new(),
     };
     let mut names: Vec<String> = Vec::new();
     for n in inputs {
@@ -369,6 +375,7 @@ impl<'a> Resolver<'a> {
             opts,
             roots,
             memory: HashMap::new(),
+            found: HashMap::new(),
         }
     }
 
@@ -385,11 +392,17 @@ impl<'a> Resolver<'a> {
         if let Some(t) = self.memory.get(name) {
             return Some(Found::Memory(t.clone()));
         }
+        if let Some((p, size)) = self.found.get(name) {
+            return Some(Found::Disk(p.clone(), *size));
+        }
         if valid_virtual(name) {
             for (root, _) in &self.roots {
                 let p = Self::disk_path(root, name);
-                if p.is_file() {
-                    return Some(Found::Disk(p));
+                // One stat tells both that it is a file and its size.
+                if let Ok(m) = std::fs::metadata(&p) {
+                    if m.is_file() {
+                        return Some(Found::Disk(p, m.len()));
+                    }
                 }
             }
         }
@@ -400,16 +413,18 @@ impl<'a> Resolver<'a> {
     }
 
     /// Resolves a command-line input to a virtual name, or an error with
-    /// protoc's wording.
-    fn input_name(&self, input: &str) -> Result<String, String> {
-        if !Path::new(input).exists() {
+    /// protoc's wording. With the name comes the input's size when the
+    /// file that name is read from is the input itself (same path), so
+    /// that reading it takes no second stat.
+    fn input_name(&self, input: &str) -> Result<(String, Option<(PathBuf, u64)>), String> {
+        let Ok(meta) = std::fs::metadata(input) else {
             if self.find(input).is_some() {
-                return Ok(input.to_string());
+                return Ok((input.to_string(), None));
             }
             return Err(format!(
                 "Could not make proto path relative: {input}: No such file or directory"
             ));
-        }
+        };
         let disk = canonicalize(input);
         for (i, (_, root)) in self.roots.iter().enumerate() {
             let Some(virt) = apply_root(&disk, root) else {
@@ -429,10 +444,12 @@ impl<'a> Resolver<'a> {
                     ));
                 }
             }
-            return Ok(virt);
+            let path = Self::disk_path(&self.roots[i].0, &virt);
+            let same = meta.is_file() && path == Path::new(input);
+            return Ok((virt, same.then_some((path, meta.len()))));
         }
         if self.find(input).is_some() {
-            return Ok(input.to_string());
+            return Ok((input.to_string(), None));
         }
         Err(format!(
             "{input}: File does not reside within any path specified using --proto_path (or -I).  You must specify a \
@@ -499,27 +516,54 @@ impl Parsed {
     }
 }
 
+/// Reads the file at `path`, whose size was `size` when it was found:
+/// one read of that many bytes and one that finds the end, with no second
+/// stat (`std::fs::read` makes one for its size hint). `None` when the
+/// file has grown past the size limit since.
+fn read_file(path: &Path, size: u64) -> std::io::Result<Option<Vec<u8>>> {
+    use std::io::Read;
+    let mut f = std::fs::File::open(path)?;
+    let mut bytes = vec![0; size as usize];
+    let mut filled = 0;
+    while filled < bytes.len() {
+        match f.read(&mut bytes[filled..]) {
+            Ok(0) => break,
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    bytes.truncate(filled);
+    // Whatever was added since the stat, up to one byte past the limit.
+    f.take(MAX_FILE_SIZE + 1 - filled as u64)
+        .read_to_end(&mut bytes)?;
+    Ok((bytes.len() as u64 <= MAX_FILE_SIZE).then_some(bytes))
+}
+
 fn read_and_parse(resolver: &Resolver<'_>, name: &str) -> Option<Parsed> {
     let (path, text): (Option<PathBuf>, Arc<str>) = match resolver.find(name)? {
         Found::Builtin(t) => (None, Arc::from(t)),
         Found::Memory(t) => (None, t),
-        Found::Disk(p) => {
+        Found::Disk(p, size) => {
             let mut diagnostics = Vec::new();
-            let bytes = match std::fs::metadata(&p) {
-                Ok(m) if m.len() > MAX_FILE_SIZE => {
+            let read = if size > MAX_FILE_SIZE {
+                Ok(None)
+            } else {
+                read_file(&p, size)
+            };
+            let bytes = match read {
+                Ok(Some(b)) => Some(b),
+                Ok(None) => {
                     diagnostics.push(Diagnostic::error(
                         "file-too-large",
                         format!("{name}: File is larger than the limit of {MAX_FILE_SIZE} bytes."),
                     ));
                     None
                 }
-                _ => match std::fs::read(&p) {
-                    Ok(b) => Some(b),
-                    Err(e) => {
-                        diagnostics.push(Diagnostic::error("read-failed", format!("{name}: {e}")));
-                        None
-                    }
-                },
+                Err(e) => {
+                    diagnostics.push(Diagnostic::error("read-failed", format!("{name}: {e}")));
+                    None
+                }
             };
             let Some(bytes) = bytes else {
                 return Some(Parsed::new(
@@ -614,23 +658,25 @@ fn imports_of(file: &ast::File) -> Vec<(String, ImportKind, Span)> {
 
 /// Loads the inputs and everything they import.
 pub fn load(inputs: &[String], opts: &LoadOptions) -> Loaded {
-    let resolver = Resolver::new(opts);
+    let mut resolver = Resolver::new(opts);
     let mut out = Loaded::default();
 
     // Inputs to virtual names.
     // Each name takes a few file-system calls: they run on the pool, the
     // results are taken in command-line order.
-    let mapped: Vec<Result<String, String>> = {
+    let mapped: Vec<Result<_, String>> = {
         use rayon::prelude::*;
         inputs.par_iter().map(|i| resolver.input_name(i)).collect()
     };
     let mut input_names = Vec::new();
+    let mut sizes = Vec::new();
     let mut seen = std::collections::HashSet::new();
     for name in mapped {
         match name {
-            Ok(n) => {
+            Ok((n, size)) => {
                 if seen.insert(n.clone()) {
                     input_names.push(n);
+                    sizes.push(size);
                 }
             }
             Err(msg) => out.diagnostics.push(Diagnostic::error("input", msg)),
@@ -640,6 +686,13 @@ pub fn load(inputs: &[String], opts: &LoadOptions) -> Loaded {
         return out;
     }
     crate::trace::phase("load: input names");
+    // What the inputs' stats found need not be looked for again.
+    let found = input_names
+        .iter()
+        .zip(sizes)
+        .filter_map(|(n, found)| Some((n.clone(), found?)))
+        .collect();
+    resolver.found = found;
     load_with(&resolver, input_names, out)
 }
 
@@ -895,6 +948,20 @@ mod tests {
         assert_eq!(apply_root("a/b.proto", "a"), Some("b.proto".into()));
         assert_eq!(apply_root("ab/b.proto", "a"), None);
         assert_eq!(apply_root("/abs/b.proto", ""), None);
+    }
+
+    #[test]
+    fn read_file_takes_what_is_there() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("a.proto");
+        std::fs::write(&p, "syntax = \"proto3\";").unwrap();
+        // The size seen at the stat is only a guess: a file that grew or
+        // shrank since is read whole.
+        for guess in [0, 4, 18, 19, 100] {
+            let b = read_file(&p, guess).unwrap().unwrap();
+            assert_eq!(b, b"syntax = \"proto3\";", "size guess {guess}");
+        }
+        assert!(read_file(&dir.path().join("missing.proto"), 3).is_err());
     }
 
     fn write(dir: &Path, name: &str, text: &str) {

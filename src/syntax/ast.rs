@@ -90,7 +90,7 @@ impl std::fmt::Debug for Comments {
 /// A simple name.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Ident {
-    pub name: String,
+    pub name: compact_str::CompactString,
     pub span: Span,
 }
 

@@ -200,7 +200,7 @@ impl<'a> P<'a> {
             }
             let s = self.bump();
             parts.push(Ident {
-                name: self.slice(s).to_string(),
+                name: self.slice(s).into(),
                 span: s,
             });
             if !self.eat(T::Dot) {
@@ -245,7 +245,7 @@ impl<'a> P<'a> {
         } else if self.peek() == Some(T::Word) {
             let s = self.bump();
             TextFieldName::Ident(Ident {
-                name: self.slice(s).to_string(),
+                name: self.slice(s).into(),
                 span: s,
             })
         } else {
@@ -367,7 +367,7 @@ impl<'a> P<'a> {
                 TextValue::Ident {
                     negative,
                     ident: Ident {
-                        name: text.to_string(),
+                        name: text.into(),
                         span: s,
                     },
                     span: whole,
