@@ -353,7 +353,8 @@ fn link_lowered(loaded: &Loaded, lowered: Vec<lower::Lowered>) -> Linked {
                     recent_extensions: Default::default(),
                 };
                 // Statements grouped by element, in order of first appearance.
-                let mut groups: Vec<(Vec<i32>, OptionsKind, Vec<&PendingOption>)> = Vec::new();
+                type Opts<'o> = smallvec::SmallVec<[&'o PendingOption; 2]>;
+                let mut groups: Vec<(Vec<i32>, OptionsKind, Opts<'_>)> = Vec::new();
                 let mut group_of: rustc_hash::FxHashMap<(&[i32], OptionsKind), usize> =
                     Default::default();
                 for (target, o) in statements.iter() {
@@ -361,7 +362,7 @@ fn link_lowered(loaded: &Loaded, lowered: Vec<lower::Lowered>) -> Linked {
                         Some(&g) => groups[g].2.push(o),
                         None => {
                             group_of.insert((target, o.kind), groups.len());
-                            groups.push((target.to_vec(), o.kind, vec![o]));
+                            groups.push((target.to_vec(), o.kind, smallvec::smallvec![o]));
                         }
                     }
                 }

@@ -19,6 +19,7 @@ use crate::descriptor::FieldDescriptorProto;
 use crate::diagnostics::Diagnostic;
 use crate::syntax::ast::{IntLit, OptionValue, Span, TextField, TextFieldName, TextValue};
 use std::cell::RefCell;
+use std::rc::Rc;
 
 /// The full name of the options message for each kind.
 pub fn options_message(kind: OptionsKind) -> &'static str {
@@ -48,9 +49,29 @@ pub struct Interpreted {
 struct Step<'a> {
     field: &'a FieldDescriptorProto,
     delimited: bool,
-    /// The field's full name (an extension's is its declaring scope's).
-    full_name: String,
+    /// An extension's full name (its declaring scope's); a regular field's
+    /// is its message's name and its own, joined only for messages.
+    extension: Option<Rc<str>>,
 }
+
+/// A field's full name for messages, joined only when shown.
+enum FullName<'s> {
+    /// A regular field: its message's full name and its own name.
+    Field(&'s str, &'s str),
+    Extension(&'s str),
+}
+
+impl std::fmt::Display for FullName<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            FullName::Field("", name) | FullName::Extension(name) => f.write_str(name),
+            FullName::Field(message, name) => write!(f, "{message}.{name}"),
+        }
+    }
+}
+
+/// Extension lookups by (name, scope the lookup starts from).
+pub type RecentExtensions = Recent<(String, String), Option<Rc<str>>, 4>;
 
 pub struct Interpreter<'a> {
     pub schema: Combined<'a>,
@@ -61,9 +82,10 @@ pub struct Interpreter<'a> {
     /// index into the file).
     pub snippets: &'a crate::link::lower::Snippets,
     pub diags: Vec<Diagnostic>,
-    /// The last few extension names resolved, by (name, scope): the fields
-    /// of a message tend to set the same custom options.
-    pub recent_extensions: RefCell<Recent<(String, String), Option<String>, 4>>,
+    /// The last few extension names resolved, by name and the scope the
+    /// lookup starts from (the element's parent): the fields of a message
+    /// tend to set the same custom options.
+    pub recent_extensions: RefCell<RecentExtensions>,
 }
 
 fn put_len(out: &mut Vec<u8>, number: i32, body: &[u8]) {
@@ -80,7 +102,7 @@ impl<'a> Interpreter<'a> {
 
     fn step(
         &self,
-        full_name: String,
+        extension: Option<Rc<str>>,
         field: &'a FieldDescriptorProto,
         data: &'a SchemaData,
         file: usize,
@@ -90,7 +112,7 @@ impl<'a> Interpreter<'a> {
         Step {
             field,
             delimited: info.delimited,
-            full_name,
+            extension,
         }
     }
 
@@ -98,14 +120,9 @@ impl<'a> Interpreter<'a> {
     fn regular_field(&self, message: &str, name: &str) -> Option<Step<'a>> {
         let (data, file, path, m) = self.schema.message(message)?;
         let i = m.field.iter().position(|f| f.name() == name)?;
-        let p = [path, &[2, i as i32]].concat();
-        Some(self.step(
-            crate::descriptor::join_name(message, name),
-            &m.field[i],
-            data,
-            file,
-            &p,
-        ))
+        let mut p: smallvec::SmallVec<[i32; 16]> = smallvec::SmallVec::from_slice(path);
+        p.extend([2, i as i32]);
+        Some(self.step(None, &m.field[i], data, file, &p))
     }
 
     /// Resolves an extension name relative to `scope` and checks it extends `message`.
@@ -113,26 +130,30 @@ impl<'a> Interpreter<'a> {
         let own = self.schema.own;
         let full = self.resolve_extension(name, scope).ok_or(())?;
         let e = own.symbols.get(&full).ok_or(())?;
+        let (file, path) = (e.file, e.path);
         if e.kind != SymbolKind::Extension {
             return Err(());
         }
-        let f = crate::descriptor::pool::field_at(&own.files[e.file], e.path).ok_or(())?;
+        let f = crate::descriptor::pool::field_at(&own.files[file], path).ok_or(())?;
         let extendee = f.extendee.as_deref().unwrap_or("");
         if extendee.strip_prefix('.').unwrap_or(extendee) != message {
             return Err(());
         }
-        Ok(self.step(full.clone(), f, own, e.file, e.path))
+        Ok(self.step(Some(full), f, own, file, path))
     }
 
     /// protoc's scoped lookup of an extension name, remembered for the
-    /// last few (name, scope) pairs.
-    fn resolve_extension(&self, name: &str, scope: &str) -> Option<String> {
+    /// last few names and scopes. The lookup starts from the scope that
+    /// encloses `scope` (the element's own name is never searched): that
+    /// part alone is the key, which the fields of one message share.
+    fn resolve_extension(&self, name: &str, scope: &str) -> Option<Rc<str>> {
+        let from = scope.rsplit_once('.').map_or("", |(outer, _)| outer);
         self.recent_extensions.borrow_mut().get_or_insert_with(
-            |(n, s)| n == name && s == scope,
+            |(n, s)| n == name && s == from,
             || {
                 let own = self.schema.own;
                 let full = super::resolve::lookup_any(&own.symbols, self.file, name, scope);
-                ((name.to_string(), scope.to_string()), full)
+                ((name.to_string(), from.to_string()), full.map(Rc::from))
             },
         )
     }
@@ -147,13 +168,13 @@ impl<'a> Interpreter<'a> {
         opts: &[&PendingOption],
     ) -> Interpreted {
         let mut out = Interpreted::default();
-        let mut set_paths: Vec<(Vec<i32>, bool)> = Vec::new();
+        let mut set_paths: Vec<(smallvec::SmallVec<[i32; 4]>, bool)> = Vec::new();
         let mut repeated_counts: rustc_hash::FxHashMap<Vec<i32>, i32> = Default::default();
         let base = options_message(kind);
         for o in opts {
             // Resolve the name, part by part.
-            let mut steps: Vec<Step<'a>> = Vec::new();
-            let mut message = base.to_string();
+            let mut steps: smallvec::SmallVec<[Step<'a>; 2]> = smallvec::SmallVec::new();
+            let mut message: &'a str = base;
             let mut failed = false;
             for (i, (part, is_extension)) in o.name_parts().enumerate() {
                 if i > 0 {
@@ -183,12 +204,12 @@ impl<'a> Interpreter<'a> {
                         break;
                     }
                     let t = prev.field.type_name.as_deref().unwrap_or("");
-                    message = t.strip_prefix('.').unwrap_or(t).to_string();
+                    message = t.strip_prefix('.').unwrap_or(t);
                 }
                 let found = if is_extension {
-                    self.extension_field(part, scope, &message).ok()
+                    self.extension_field(part, scope, message).ok()
                 } else {
-                    self.regular_field(&message, part)
+                    self.regular_field(message, part)
                 };
                 match found {
                     Some(s) => steps.push(s),
@@ -209,7 +230,8 @@ impl<'a> Interpreter<'a> {
             if failed {
                 break;
             }
-            let numbers: Vec<i32> = steps.iter().map(|s| s.field.number.unwrap_or(0)).collect();
+            let numbers: smallvec::SmallVec<[i32; 4]> =
+                steps.iter().map(|s| s.field.number.unwrap_or(0)).collect();
             let last = steps.last().expect("at least one name part");
             let repeated = last.field.label == Some(Label::LABEL_REPEATED);
             // protoc: a singular option (or any part of one) may be set once.
@@ -229,7 +251,7 @@ impl<'a> Interpreter<'a> {
             }
             set_paths.push((numbers.clone(), repeated));
             // The value.
-            let Some(value) = self.value(last, &o.value.to_value(), scope) else {
+            let Some(value) = self.value(last, message, &o.value.to_value(), scope) else {
                 break;
             };
             // Nest the record from the innermost step outwards.
@@ -263,11 +285,21 @@ impl<'a> Interpreter<'a> {
     }
 
     /// Encodes the value of the last step (tag included).
-    fn value(&mut self, step: &Step<'a>, value: &OptionValue, scope: &str) -> Option<Vec<u8>> {
+    /// `message` is the full name of the message `step`'s field is in.
+    fn value(
+        &mut self,
+        step: &Step<'a>,
+        message: &str,
+        value: &OptionValue,
+        scope: &str,
+    ) -> Option<Vec<u8>> {
         let f = step.field;
         let number = f.number.unwrap_or(0) as u32;
         let ty = f.r#type.unwrap_or(Type::TYPE_MESSAGE);
-        let fname = step.full_name.as_str();
+        let fname = match &step.extension {
+            Some(full) => FullName::Extension(full),
+            None => FullName::Field(message, f.name()),
+        };
         let mut out = Vec::new();
         let span = value.span();
         match ty {
@@ -325,7 +357,7 @@ impl<'a> Interpreter<'a> {
                 Some(out)
             }
             _ => {
-                let v = match self.scalar(f, value, fname) {
+                let v = match self.scalar(f, value, &fname) {
                     Ok(v) => v,
                     Err(msg) => {
                         self.error(span, msg);
@@ -345,7 +377,7 @@ impl<'a> Interpreter<'a> {
         &self,
         f: &FieldDescriptorProto,
         value: &OptionValue,
-        fname: &str,
+        fname: &dyn std::fmt::Display,
     ) -> Result<Vec<u8>, String> {
         let ty = f.r#type.unwrap_or(Type::TYPE_MESSAGE);
         let mut out = Vec::new();
@@ -743,7 +775,7 @@ impl<'a> Interpreter<'a> {
             }
         };
         let encoded = self
-            .scalar(f, &as_option, fname)
+            .scalar(f, &as_option, &fname)
             .map_err(|_| format!("Invalid value for field \"{fname}\": {}", text_of(v)))?;
         put_tag(out, number as u32, wire_type_of(ty, false));
         out.extend_from_slice(&encoded);
