@@ -324,13 +324,15 @@ pub(crate) fn validate_field(cx: &mut Cx<'_>, i: usize) {
     let Elem::Field(f, container) = cx.items[i].elem else {
         return;
     };
+    let is_ext = container.is_none();
+    if !is_ext {
+        return;
+    }
     let p = cx.items[i].path.clone();
     let full = cx.items[i].full_name();
-    let is_ext = container.is_none();
-    if is_ext
-        && f.json_name
-            .as_deref()
-            .is_some_and(|j| j != json_name(f.name()))
+    if f.json_name
+        .as_deref()
+        .is_some_and(|j| j != json_name(f.name()))
     {
         cx.push(cx.diag(
             "extension-json-name",
@@ -339,9 +341,7 @@ pub(crate) fn validate_field(cx: &mut Cx<'_>, i: usize) {
             "option json_name is not allowed on extension fields.",
         ));
     }
-    if is_ext {
-        declarations(cx, f, &p, &full);
-    }
+    declarations(cx, f, &p, &full);
 }
 
 fn declarations(cx: &mut Cx<'_>, f: &FieldDescriptorProto, p: &[i32], full: &str) {

@@ -166,21 +166,21 @@ pub(crate) fn validate_message(cx: &mut Cx<'_>, i: usize) {
     let Elem::Message(m) = cx.items[i].elem else {
         return;
     };
-    let n = m.name().to_string();
-    style(cx, Some(i), title_case(&n), "Message", &n, "be TitleCase");
+    let n = m.name();
+    style(cx, Some(i), title_case(n), "Message", n, "be TitleCase");
 }
 
 pub(crate) fn validate_field(cx: &mut Cx<'_>, i: usize) {
     let Elem::Field(f, _) = cx.items[i].elem else {
         return;
     };
-    let n = f.name().to_string();
+    let n = f.name();
     style(
         cx,
         Some(i),
-        lower_snake(&n),
+        lower_snake(n),
         "Field",
-        &n,
+        n,
         "be lower_snake_case",
     );
 }
@@ -189,13 +189,13 @@ pub(crate) fn validate_oneof(cx: &mut Cx<'_>, i: usize) {
     let Elem::Oneof(o) = cx.items[i].elem else {
         return;
     };
-    let n = o.name().to_string();
+    let n = o.name();
     style(
         cx,
         Some(i),
-        lower_snake(&n),
+        lower_snake(n),
         "Oneof",
-        &n,
+        n,
         "be lower_snake_case",
     );
 }
@@ -204,21 +204,21 @@ pub(crate) fn validate_enum(cx: &mut Cx<'_>, i: usize) {
     let Elem::Enum(e) = cx.items[i].elem else {
         return;
     };
-    let n = e.name().to_string();
-    style(cx, Some(i), title_case(&n), "Enum", &n, "be TitleCase");
+    let n = e.name();
+    style(cx, Some(i), title_case(n), "Enum", n, "be TitleCase");
 }
 
 pub(crate) fn validate_enum_value(cx: &mut Cx<'_>, i: usize) {
     let Elem::EnumValue(v) = cx.items[i].elem else {
         return;
     };
-    let n = v.name().to_string();
+    let n = v.name();
     style(
         cx,
         Some(i),
-        upper_snake(&n),
+        upper_snake(n),
         "Enum value",
-        &n,
+        n,
         "be UPPER_SNAKE_CASE",
     );
 }
@@ -227,15 +227,15 @@ pub(crate) fn validate_service(cx: &mut Cx<'_>, i: usize) {
     let Elem::Service(s) = cx.items[i].elem else {
         return;
     };
-    let n = s.name().to_string();
-    style(cx, Some(i), title_case(&n), "Service", &n, "be TitleCase");
+    let n = s.name();
+    style(cx, Some(i), title_case(n), "Service", n, "be TitleCase");
 }
 
 pub(crate) fn validate_method(cx: &mut Cx<'_>, i: usize) {
     let Elem::Method(m) = cx.items[i].elem else {
         return;
     };
-    let n = m.name().to_string();
+    let n = m.name();
     let ok = n.starts_with(|c: char| c.is_ascii_uppercase());
-    style(cx, Some(i), ok, "Method", &n, "begin with a capital letter");
+    style(cx, Some(i), ok, "Method", n, "begin with a capital letter");
 }

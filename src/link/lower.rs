@@ -27,6 +27,7 @@
 //!   they are not produced here. The linker rewrites the placeholder path to
 //!   the interpreted option's path, as protoc's option interpreter does.
 
+use compact_str::CompactString;
 use std::collections::HashSet;
 
 use super::refs::TypeRefs;
@@ -83,7 +84,7 @@ pub struct PendingOption {
     pub kind: OptionsKind,
     /// The name as written, without spaces or comments: parts joined by
     /// dots, extension parts in parentheses (`(google.api.http).get`).
-    pub name: Box<str>,
+    pub name: CompactString,
     pub name_span: Span,
     /// The value. An aggregate keeps only its span: its text is parsed
     /// again when the option is interpreted, so that no text-format tree
@@ -106,17 +107,26 @@ impl PendingOption {
         location_index: Option<usize>,
     ) -> PendingOption {
         let len = decl.name.parts.iter().flat_map(|p| &p.name.parts);
-        let mut name = String::with_capacity(len.map(|i| i.name.len() + 3).sum());
+        // Most names fit inline (24 bytes): no allocation.
+        let mut name = CompactString::with_capacity(len.map(|i| i.name.len() + 3).sum());
         for (i, p) in decl.name.parts.iter().enumerate() {
             if i > 0 {
                 name.push('.');
             }
             if p.is_extension {
                 name.push('(');
-                p.name.push_to(&mut name);
+            }
+            if p.name.absolute {
+                name.push('.');
+            }
+            for (j, part) in p.name.parts.iter().enumerate() {
+                if j > 0 {
+                    name.push('.');
+                }
+                name.push_str(&part.name);
+            }
+            if p.is_extension {
                 name.push(')');
-            } else {
-                p.name.push_to(&mut name);
             }
         }
         let value = match &decl.value {
@@ -126,7 +136,7 @@ impl PendingOption {
                 span,
             } => PendingValue::Ident {
                 negative: *negative,
-                name: ident.name.as_str().into(),
+                name: ident.name.clone(),
                 name_span: ident.span,
                 span: *span,
             },
@@ -144,7 +154,7 @@ impl PendingOption {
         PendingOption {
             target,
             kind,
-            name: name.into_boxed_str(),
+            name,
             name_span: decl.name.span,
             value,
             // Without source info the builder records no location and
@@ -192,7 +202,7 @@ impl PendingOption {
 pub enum PendingValue {
     Ident {
         negative: bool,
-        name: Box<str>,
+        name: CompactString,
         name_span: Span,
         span: Span,
     },
@@ -222,7 +232,7 @@ impl PendingValue {
             } => OptionValue::Ident {
                 negative: *negative,
                 ident: ast::Ident {
-                    name: (**name).into(),
+                    name: name.clone(),
                     span: *name_span,
                 },
                 span: *span,
