@@ -135,10 +135,23 @@ pub fn compile_files(files: &[(&str, &str)], inputs: &[&str]) -> Compiled {
 /// each file lowered (with source info) as it is parsed and its syntax
 /// tree freed, trees parsed again only for diagnostics that need spans.
 pub fn compile_files_with(files: &[(&str, &str)], inputs: &[&str], early: bool) -> Compiled {
+    compile_files_form(files, inputs, early, false)
+}
+
+/// [`compile_files_with`]; with `wire` (and `early`), source locations are
+/// kept in wire form from lowering on, as `protoforge compile` does when a
+/// descriptor set is its only output.
+pub fn compile_files_form(
+    files: &[(&str, &str)],
+    inputs: &[&str],
+    early: bool,
+    wire: bool,
+) -> Compiled {
     let mut loaded = if early {
         let opts = protoforge::load::LoadOptions {
             builtin_wkt: true,
             lower: true,
+            wire_locations: wire,
             ..Default::default()
         };
         protoforge::load::load_in_memory_with(files, inputs, &opts)
@@ -205,6 +218,20 @@ pub fn compile(data: &[u8]) {
     let early = data.len() % 2 == 1;
     let c = compile_files_with(&[(FILE_NAME, &text)], &[FILE_NAME], early);
     render_all(&c.diagnostics, &c.loaded);
+    if early {
+        // Locations made straight into bytes encode as the structs do.
+        let w = compile_files_form(&[(FILE_NAME, &text)], &[FILE_NAME], true, true);
+        let encoded = |c: &Compiled| {
+            c.full
+                .as_ref()
+                .map(|fs| fs.iter().map(encode_to_vec).collect::<Vec<_>>())
+        };
+        assert!(
+            encoded(&c) == encoded(&w),
+            "wire-form locations encode differently"
+        );
+        assert!(c.set == w.set, "wire-form compilation writes another set");
+    }
     if let Some(set) = &c.set {
         let back: FileDescriptorSet = decode(set).expect("our own descriptor set decodes");
         assert!(
