@@ -357,30 +357,42 @@ impl<'a> Interpreter<'a> {
                 Some(out)
             }
             _ => {
-                let v = match self.scalar(f, value, &fname) {
-                    Ok(v) => v,
-                    Err(msg) => {
-                        self.error(span, msg);
-                        return None;
-                    }
-                };
                 let wt = wire_type_of(ty, false);
                 put_tag(&mut out, number, wt);
-                out.extend_from_slice(&v);
+                if let Err(msg) = self.scalar_into(&mut out, f, value, &fname) {
+                    self.error(span, msg);
+                    return None;
+                }
                 Some(out)
             }
         }
     }
 
-    /// Encodes a scalar option value (no tag), or protoc's complaint.
-    fn scalar(
+    /// Appends a scalar option value (no tag) to `to`, or gives protoc's
+    /// complaint and leaves `to` as it was.
+    fn scalar_into(
         &self,
+        to: &mut Vec<u8>,
         f: &FieldDescriptorProto,
         value: &OptionValue,
         fname: &dyn std::fmt::Display,
-    ) -> Result<Vec<u8>, String> {
+    ) -> Result<(), String> {
+        let start = to.len();
+        let r = self.encode_scalar(to, f, value, fname);
+        if r.is_err() {
+            to.truncate(start);
+        }
+        r
+    }
+
+    fn encode_scalar(
+        &self,
+        out: &mut Vec<u8>,
+        f: &FieldDescriptorProto,
+        value: &OptionValue,
+        fname: &dyn std::fmt::Display,
+    ) -> Result<(), String> {
         let ty = f.r#type.unwrap_or(Type::TYPE_MESSAGE);
-        let mut out = Vec::new();
         let int = |v: &OptionValue| -> Option<(bool, u64)> {
             match v {
                 OptionValue::Int(IntLit {
@@ -411,9 +423,9 @@ impl<'a> Interpreter<'a> {
                 }
                 let v = v as i32;
                 match ty {
-                    Type::TYPE_SINT32 => put_varint(&mut out, ((v << 1) ^ (v >> 31)) as u32 as u64),
+                    Type::TYPE_SINT32 => put_varint(out, ((v << 1) ^ (v >> 31)) as u32 as u64),
                     Type::TYPE_SFIXED32 => out.extend_from_slice(&v.to_le_bytes()),
-                    _ => put_varint(&mut out, v as i64 as u64),
+                    _ => put_varint(out, v as i64 as u64),
                 }
             }
             Type::TYPE_INT64 | Type::TYPE_SINT64 | Type::TYPE_SFIXED64 => {
@@ -428,9 +440,9 @@ impl<'a> Interpreter<'a> {
                     i64::try_from(x).map_err(|_| range_err(lo, hi, t))?
                 };
                 match ty {
-                    Type::TYPE_SINT64 => put_varint(&mut out, ((v << 1) ^ (v >> 63)) as u64),
+                    Type::TYPE_SINT64 => put_varint(out, ((v << 1) ^ (v >> 63)) as u64),
                     Type::TYPE_SFIXED64 => out.extend_from_slice(&v.to_le_bytes()),
-                    _ => put_varint(&mut out, v as u64),
+                    _ => put_varint(out, v as u64),
                 }
             }
             Type::TYPE_UINT32 | Type::TYPE_FIXED32 => {
@@ -443,7 +455,7 @@ impl<'a> Interpreter<'a> {
                 if ty == Type::TYPE_FIXED32 {
                     out.extend_from_slice(&v.to_le_bytes());
                 } else {
-                    put_varint(&mut out, v as u64);
+                    put_varint(out, v as u64);
                 }
             }
             Type::TYPE_UINT64 | Type::TYPE_FIXED64 => {
@@ -455,7 +467,7 @@ impl<'a> Interpreter<'a> {
                 if ty == Type::TYPE_FIXED64 {
                     out.extend_from_slice(&x.to_le_bytes());
                 } else {
-                    put_varint(&mut out, x);
+                    put_varint(out, x);
                 }
             }
             Type::TYPE_FLOAT | Type::TYPE_DOUBLE => {
@@ -518,7 +530,7 @@ impl<'a> Interpreter<'a> {
                     ident,
                     ..
                 } if ident.name == "true" || ident.name == "false" => {
-                    put_varint(&mut out, u64::from(ident.name == "true"));
+                    put_varint(out, u64::from(ident.name == "true"));
                 }
                 _ => {
                     return Err(format!(
@@ -547,7 +559,7 @@ impl<'a> Interpreter<'a> {
                         ident.name
                     ));
                 };
-                put_varint(&mut out, v.number.unwrap_or(0) as i64 as u64);
+                put_varint(out, v.number.unwrap_or(0) as i64 as u64);
             }
             Type::TYPE_STRING | Type::TYPE_BYTES => {
                 let OptionValue::Str(s) = value else {
@@ -555,12 +567,12 @@ impl<'a> Interpreter<'a> {
                         "Value must be quoted string for string option \"{fname}\"."
                     ));
                 };
-                put_varint(&mut out, s.value.len() as u64);
+                put_varint(out, s.value.len() as u64);
                 out.extend_from_slice(&s.value);
             }
             _ => return Err(format!("Unsupported option type for \"{fname}\".")),
         }
-        Ok(out)
+        Ok(())
     }
 
     /// Fills `m` (of type `message`) from text-format fields.
@@ -774,12 +786,12 @@ impl<'a> Interpreter<'a> {
                 return Err(format!("Expected value for field \"{fname}\"."));
             }
         };
-        let encoded = self
-            .scalar(f, &as_option, &fname)
-            .map_err(|_| format!("Invalid value for field \"{fname}\": {}", text_of(v)))?;
+        let start = out.len();
         put_tag(out, number as u32, wire_type_of(ty, false));
-        out.extend_from_slice(&encoded);
-        Ok(())
+        self.scalar_into(out, f, &as_option, &fname).map_err(|_| {
+            out.truncate(start);
+            format!("Invalid value for field \"{fname}\": {}", text_of(v))
+        })
     }
 }
 
