@@ -50,7 +50,7 @@ struct Step<'a> {
     field: &'a FieldDescriptorProto,
     delimited: bool,
     /// An extension's full name (its declaring scope's); a regular field's
-    /// is its message's name and its own, joined only for messages.
+    /// is its message's name and its own, joined only when an error shows it.
     extension: Option<Rc<str>>,
 }
 
@@ -368,24 +368,9 @@ impl<'a> Interpreter<'a> {
         }
     }
 
-    /// Appends a scalar option value (no tag) to `to`, or gives protoc's
-    /// complaint and leaves `to` as it was.
+    /// Appends a scalar option value (no tag) to `out`, or gives protoc's
+    /// complaint (callers drop or truncate `out` then).
     fn scalar_into(
-        &self,
-        to: &mut Vec<u8>,
-        f: &FieldDescriptorProto,
-        value: &OptionValue,
-        fname: &dyn std::fmt::Display,
-    ) -> Result<(), String> {
-        let start = to.len();
-        let r = self.encode_scalar(to, f, value, fname);
-        if r.is_err() {
-            to.truncate(start);
-        }
-        r
-    }
-
-    fn encode_scalar(
         &self,
         out: &mut Vec<u8>,
         f: &FieldDescriptorProto,
