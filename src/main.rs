@@ -232,6 +232,8 @@ fn run_compile(args: CompileArgs, mut outputs: protoforge::plugin::Outputs) -> E
 }
 
 fn main() -> ExitCode {
+    #[cfg(feature = "mimalloc")]
+    protoforge::allocator::keep_memory();
     protoforge::trace::phase("start");
     let args = match expand_args() {
         Ok(a) => a,

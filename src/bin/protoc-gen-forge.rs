@@ -38,6 +38,8 @@ bytes=., extern_path=.pkg=::krate, type_attribute=.pkg.Msg=#[derive(Eq)].
 ";
 
 fn main() -> ExitCode {
+    #[cfg(feature = "mimalloc")]
+    protoforge::allocator::keep_memory();
     match std::env::args().nth(1).as_deref() {
         None => {}
         Some("--version" | "-V") => {
