@@ -111,7 +111,7 @@ pub fn write_atomic_with(
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
     };
-    let mut tmp = match tempfile::Builder::new()
+    let tmp = match tempfile::Builder::new()
         .prefix(".protoforge-")
         .suffix(".tmp")
         .tempfile_in(dir)
@@ -134,7 +134,7 @@ pub fn write_atomic_with(
     // No fsync: the rename already keeps readers from ever seeing a partial
     // file, and forcing 80 MB to disk would cost more than the whole write
     // (protoc does not sync its outputs either).
-    write_with(tmp.as_file_mut(), fill)?;
+    write_reserving(tmp.as_file(), fill)?;
     tmp.persist(&path).map_err(|e| e.error)?;
     Ok(())
 }
@@ -153,12 +153,94 @@ fn write_direct(
     write_with(f, fill)
 }
 
+/// A buffered writer onto a file written from its start, that reserves
+/// disk space for each large write just before making it (Linux:
+/// `fallocate` with `FALLOC_FL_KEEP_SIZE`; elsewhere nothing is reserved).
+///
+/// ext4 (with its default `auto_da_alloc`) allocates the blocks of a file
+/// written without them, and starts writing it out, at the moment it is
+/// renamed over another file: for a 20 MB descriptor set that rename took
+/// 10-50 ms here, against 3 ms with the blocks reserved while writing
+/// (the space of the file replaced being freed). The size of the file is
+/// only what was written; a failed reservation changes nothing. Small
+/// writes reserve nothing: the tail they leave is cheap to allocate, and
+/// space reserved past the end would stay taken.
+///
+/// The buffer sits inside: the file's vectored writes reach the file
+/// whole (std's buffer splits them up for a writer it does not know).
+struct Reserving<'a> {
+    file: &'a fs::File,
+    inner: io::BufWriter<&'a fs::File>,
+    /// Bytes taken so far: where the next write lands in the file.
+    at: u64,
+}
+
+/// Writes smaller than this are not worth a system call of their own.
+const RESERVE_FROM: usize = 64 * 1024;
+
+impl<'a> Reserving<'a> {
+    fn new(file: &'a fs::File) -> Self {
+        Reserving {
+            file,
+            inner: io::BufWriter::new(file),
+            at: 0,
+        }
+    }
+
+    fn reserve(&self, len: usize) {
+        #[cfg(target_os = "linux")]
+        if len >= RESERVE_FROM {
+            use std::os::fd::AsRawFd;
+            if let (Ok(at), Ok(len)) = (libc::off_t::try_from(self.at), libc::off_t::try_from(len))
+            {
+                // SAFETY: a plain system call on a descriptor we hold open;
+                // its result is only advice, so errors are ignored.
+                unsafe {
+                    libc::fallocate(self.file.as_raw_fd(), libc::FALLOC_FL_KEEP_SIZE, at, len);
+                }
+            }
+        }
+        #[cfg(not(target_os = "linux"))]
+        let _ = (len, RESERVE_FROM, self.file);
+    }
+}
+
+impl Write for Reserving<'_> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.reserve(buf.len());
+        let n = self.inner.write(buf)?;
+        self.at += n as u64;
+        Ok(n)
+    }
+
+    fn write_vectored(&mut self, bufs: &[io::IoSlice<'_>]) -> io::Result<usize> {
+        self.reserve(bufs.iter().map(|b| b.len()).sum());
+        let n = self.inner.write_vectored(bufs)?;
+        self.at += n as u64;
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.inner.flush()
+    }
+}
+
 /// Lets `fill` write to `to` through one buffer, then flushes it.
 fn write_with(
     to: impl Write,
     fill: impl FnOnce(&mut dyn Write) -> io::Result<()>,
 ) -> io::Result<()> {
     let mut w = io::BufWriter::new(to);
+    fill(&mut w)?;
+    w.flush()
+}
+
+/// Like [`write_with`], onto a new file that reserves space as it goes.
+fn write_reserving(
+    file: &fs::File,
+    fill: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> io::Result<()> {
+    let mut w = Reserving::new(file);
     fill(&mut w)?;
     w.flush()
 }
@@ -186,6 +268,22 @@ mod tests {
         assert_eq!(fs::read(&p).unwrap(), b"abcde");
         assert_eq!(names(d.path()), ["out.pb"]);
         write_atomic_chunks(Path::new("/dev/null"), &chunks).unwrap();
+    }
+
+    #[test]
+    fn large_writes_reserved_ahead_leave_the_exact_content() {
+        // Writes past RESERVE_FROM reserve space first; the file must
+        // still be exactly what was written, over a longer old file too.
+        let d = tempfile::tempdir().unwrap();
+        let p = d.path().join("out.pb");
+        fs::write(&p, vec![7u8; 3 * RESERVE_FROM]).unwrap();
+        let chunks: Vec<Vec<u8>> = (0..5u8)
+            .map(|i| vec![i; RESERVE_FROM + 1 + i as usize * 1000])
+            .chain([b"tail".to_vec()])
+            .collect();
+        write_atomic_chunks(&p, &chunks).unwrap();
+        assert_eq!(fs::read(&p).unwrap(), chunks.concat());
+        assert_eq!(names(d.path()), ["out.pb"]);
     }
 
     #[test]
