@@ -146,9 +146,9 @@ impl<'a> Ctx<'a> {
     }
 
     /// Concatenates adjacent string literals.
-    pub fn string(&self, parts: &[&str], span: Span) -> StrLit {
-        let mut value = Vec::new();
-        for p in parts {
+    pub fn string(&self, first: &str, more: &[&str], span: Span) -> StrLit {
+        let mut value = unescape(first);
+        for p in more {
             value.extend(unescape(p));
         }
         StrLit { value, span }
