@@ -134,7 +134,7 @@ pub fn write_atomic_with(
     // No fsync: the rename already keeps readers from ever seeing a partial
     // file, and forcing 80 MB to disk would cost more than the whole write
     // (protoc does not sync its outputs either).
-    write_reserving(tmp.as_file(), fill)?;
+    write_with(Reserving::new(tmp.as_file()), fill)?;
     tmp.persist(&path).map_err(|e| e.error)?;
     Ok(())
 }
@@ -150,7 +150,7 @@ fn write_direct(
         .create(true)
         .truncate(true)
         .open(path)?;
-    write_with(f, fill)
+    write_with(io::BufWriter::new(f), fill)
 }
 
 /// A buffered writer onto a file written from its start, that reserves
@@ -169,7 +169,6 @@ fn write_direct(
 /// The buffer sits inside: the file's vectored writes reach the file
 /// whole (std's buffer splits them up for a writer it does not know).
 struct Reserving<'a> {
-    file: &'a fs::File,
     inner: io::BufWriter<&'a fs::File>,
     /// Bytes taken so far: where the next write lands in the file.
     at: u64,
@@ -181,7 +180,6 @@ const RESERVE_FROM: usize = 64 * 1024;
 impl<'a> Reserving<'a> {
     fn new(file: &'a fs::File) -> Self {
         Reserving {
-            file,
             inner: io::BufWriter::new(file),
             at: 0,
         }
@@ -196,12 +194,17 @@ impl<'a> Reserving<'a> {
                 // SAFETY: a plain system call on a descriptor we hold open;
                 // its result is only advice, so errors are ignored.
                 unsafe {
-                    libc::fallocate(self.file.as_raw_fd(), libc::FALLOC_FL_KEEP_SIZE, at, len);
+                    libc::fallocate(
+                        self.inner.get_ref().as_raw_fd(),
+                        libc::FALLOC_FL_KEEP_SIZE,
+                        at,
+                        len,
+                    );
                 }
             }
         }
         #[cfg(not(target_os = "linux"))]
-        let _ = (len, RESERVE_FROM, self.file);
+        let _ = (len, RESERVE_FROM);
     }
 }
 
@@ -225,22 +228,11 @@ impl Write for Reserving<'_> {
     }
 }
 
-/// Lets `fill` write to `to` through one buffer, then flushes it.
+/// Lets `fill` write to `w` (a buffered writer), then flushes it.
 fn write_with(
-    to: impl Write,
+    mut w: impl Write,
     fill: impl FnOnce(&mut dyn Write) -> io::Result<()>,
 ) -> io::Result<()> {
-    let mut w = io::BufWriter::new(to);
-    fill(&mut w)?;
-    w.flush()
-}
-
-/// Like [`write_with`], onto a new file that reserves space as it goes.
-fn write_reserving(
-    file: &fs::File,
-    fill: impl FnOnce(&mut dyn Write) -> io::Result<()>,
-) -> io::Result<()> {
-    let mut w = Reserving::new(file);
     fill(&mut w)?;
     w.flush()
 }
