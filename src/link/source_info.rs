@@ -237,8 +237,9 @@ impl<'a> SourceInfoBuilder<'a> {
     pub fn with_recording(text: &'a str, form: LocationForm, record_spans: bool) -> Self {
         // About one location per 60 bytes of schema text, and 0.7 bytes of
         // wire-form locations per byte of text (googleapis): room up front
-        // instead of regrowing a large vector a dozen times. Capacity never
-        // written is never touched either.
+        // instead of regrowing a large vector a dozen times. Wire-form
+        // locations are recorded in a buffer reused from file to file and
+        // copied out at their exact size when the file is done.
         let guess = text.len() / 48 + 8;
         let wire_guess = text.len() / 4 * 3 + 64;
         SourceInfoBuilder {
@@ -248,7 +249,7 @@ impl<'a> SourceInfoBuilder<'a> {
             locations: match form {
                 LocationForm::None => Sink::None,
                 LocationForm::Structs => Sink::Structs(Vec::with_capacity(guess)),
-                LocationForm::Wire => Sink::Wire(EncodedLocations::with_capacity(wire_guess)),
+                LocationForm::Wire => Sink::Wire(EncodedLocations::recording(wire_guess)),
             },
             spans: HashMap::new(),
         }
@@ -342,7 +343,7 @@ impl<'a> SourceInfoBuilder<'a> {
                 ..Default::default()
             },
             Sink::Wire(encoded) => SourceCodeInfo {
-                encoded,
+                encoded: encoded.sealed(),
                 ..Default::default()
             },
         };
