@@ -1018,6 +1018,12 @@ pub mod source_code_info {
             }
         }
 
+        /// Frees the working buffer [`sealed`](Self::sealed) kept on this
+        /// thread.
+        pub fn drop_spare() {
+            drop(SPARE.take());
+        }
+
         /// The same locations in a buffer of their exact size; the working
         /// buffer is kept for the next [`recording`](Self::recording) on
         /// this thread. A guessed capacity left over in every file costs

@@ -507,10 +507,13 @@ impl Parsed {
             ));
         }
         if release && self.path.is_some() && self.lowered.is_some() {
-            self.text = Held::Released {
+            let released = Held::Released {
                 len: text.len(),
                 map_entry: memchr::memmem::find(text.as_bytes(), b"map_entry").is_some(),
             };
+            if let Held::Owned(t) = std::mem::replace(&mut self.text, released) {
+                recycle_text(t);
+            }
         }
         self
     }
@@ -522,22 +525,43 @@ impl Parsed {
 /// file has grown past the size limit since.
 fn read_file(path: &Path, size: u64) -> std::io::Result<Option<Vec<u8>>> {
     use std::io::Read;
-    let mut f = std::fs::File::open(path)?;
-    let mut bytes = vec![0; size as usize];
-    let mut filled = 0;
-    while filled < bytes.len() {
-        match f.read(&mut bytes[filled..]) {
-            Ok(0) => break,
-            Ok(n) => filled += n,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(e),
-        }
+    let f = std::fs::File::open(path)?;
+    // The room left by the last released text on this thread, when it is
+    // enough: texts are read into (mostly) the same memory over and over.
+    let mut bytes = SPARE_TEXT.take();
+    bytes.clear();
+    if bytes.capacity() <= size as usize {
+        bytes = Vec::with_capacity(size as usize + 1);
     }
-    bytes.truncate(filled);
-    // Whatever was added since the stat, up to one byte past the limit.
-    f.take(MAX_FILE_SIZE + 1 - filled as u64)
-        .read_to_end(&mut bytes)?;
+    // All of it, up to one byte past the limit (the file may have grown
+    // since the stat): reads straight into the room, and one more that
+    // finds the end.
+    f.take(MAX_FILE_SIZE + 1).read_to_end(&mut bytes)?;
     Ok((bytes.len() as u64 <= MAX_FILE_SIZE).then_some(bytes))
+}
+
+thread_local! {
+    /// The buffer of the last text released on this thread (see
+    /// [`recycle_text`]), for the next file read.
+    static SPARE_TEXT: std::cell::Cell<Vec<u8>> = const { std::cell::Cell::new(Vec::new()) };
+}
+
+/// Keeps the buffer of a text no longer needed for the next file read on
+/// this thread. Texts of ever-changing sizes, each in a new allocation,
+/// kept fresh memory coming, and each new page costs a fault and a clear.
+/// The text of an unusually large file is freed as before: its room would
+/// stay unused most of the time.
+fn recycle_text(text: String) {
+    const KEEP_AT_MOST: usize = 1 << 20;
+    let bytes = text.into_bytes();
+    let other = SPARE_TEXT.take();
+    SPARE_TEXT.set(
+        if bytes.capacity() > KEEP_AT_MOST || other.capacity() > bytes.capacity() {
+            other
+        } else {
+            bytes
+        },
+    );
 }
 
 fn read_and_parse(resolver: &Resolver<'_>, name: &str) -> Option<Parsed> {
@@ -736,6 +760,13 @@ fn load_with(resolver: &Resolver<'_>, input_names: Vec<String>, mut out: Loaded)
         }
         wave = next;
     }
+    // The scratch room of reading and parsing goes back to the allocator
+    // for what comes next.
+    rayon::broadcast(|_| {
+        drop(SPARE_TEXT.take());
+        crate::syntax::lexer::drop_spare_tokens();
+        crate::descriptor::source_code_info::EncodedLocations::drop_spare();
+    });
     crate::trace::phase("load: read and parse");
 
     for p in parsed {

@@ -199,6 +199,52 @@ pub struct Tokens<'a> {
     pub stopped: bool,
 }
 
+thread_local! {
+    /// Room for tokens left by the last file lexed on this thread (see
+    /// [`recycle_tokens`]).
+    static SPARE_TOKENS: std::cell::Cell<Vec<(Tok<'static>, Span)>> =
+        const { std::cell::Cell::new(Vec::new()) };
+}
+
+/// An empty token vector with the room [`recycle_tokens`] last kept on
+/// this thread.
+fn spare_tokens<'a>() -> Vec<(Tok<'a>, Span)> {
+    retype(SPARE_TOKENS.take())
+}
+
+/// Keeps the room of a token vector no longer needed for the next file
+/// lexed on this thread. Token vectors are the largest short-lived
+/// allocation of parsing (32 bytes a token); made new for every file, their
+/// ever-changing sizes kept fresh memory coming, and each new page costs a
+/// fault and a clear. The tokens of an unusually large file are freed as
+/// before: their room would stay unused most of the time.
+pub fn recycle_tokens(toks: Vec<(Tok<'_>, Span)>) {
+    const KEEP_AT_MOST: usize = 1 << 17;
+    let toks: Vec<(Tok<'static>, Span)> = retype(toks);
+    let other = SPARE_TOKENS.take();
+    SPARE_TOKENS.set(
+        if toks.capacity() > KEEP_AT_MOST || other.capacity() > toks.capacity() {
+            other
+        } else {
+            toks
+        },
+    );
+}
+
+/// Frees the room [`recycle_tokens`] kept on this thread.
+pub fn drop_spare_tokens() {
+    drop(SPARE_TOKENS.take());
+}
+
+/// The room of `v`, emptied, for tokens of another lifetime: the same type
+/// otherwise, so collecting in place keeps the allocation.
+fn retype<'b>(mut v: Vec<(Tok<'_>, Span)>) -> Vec<(Tok<'b>, Span)> {
+    v.clear();
+    // Not a `filter`: the item type changes (nothing is kept either way).
+    #[allow(clippy::unnecessary_filter_map)]
+    v.into_iter().filter_map(|_| None).collect()
+}
+
 fn sp(r: std::ops::Range<usize>) -> Span {
     Span::new(r.start, r.end)
 }
@@ -213,7 +259,10 @@ pub fn tokenize(text: &str) -> Tokens<'_> {
 /// found: binary garbage has an error in almost every byte, and keeping
 /// them all would take many times the file's size in memory.
 pub fn tokenize_limited(text: &str, max_errors: usize) -> Tokens<'_> {
-    let mut out = Tokens::default();
+    let mut out = Tokens {
+        toks: spare_tokens(),
+        ..Tokens::default()
+    };
     // About one token per eight bytes in real schemas (comments included):
     // room up front instead of a dozen regrowths of a large vector.
     out.toks.reserve(text.len() / 8);
@@ -782,6 +831,19 @@ mod tests {
 
     fn kinds(text: &str) -> Vec<Tok<'_>> {
         tokenize(text).toks.into_iter().map(|(t, _)| t).collect()
+    }
+
+    #[test]
+    fn recycled_token_room_is_lexed_into_again() {
+        let big = "a ".repeat(5000);
+        let first = tokenize_limited(&big, 10).toks;
+        let (room, at) = (first.capacity(), first.as_ptr() as usize);
+        assert!(room >= 5000);
+        recycle_tokens(first);
+        let text = String::from("message M {}");
+        let again = tokenize_limited(&text, 10).toks;
+        assert_eq!(again.len(), 4);
+        assert_eq!((again.capacity(), again.as_ptr() as usize), (room, at));
     }
 
     #[test]

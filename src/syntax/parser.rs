@@ -5,7 +5,7 @@ use std::cell::{RefCell, RefMut};
 use lalrpop_util::{ErrorRecovery, ParseError};
 
 use super::ast::*;
-use super::lexer::{gap_comments, tokenize_limited, unescape, Tok};
+use super::lexer::{gap_comments, recycle_tokens, tokenize_limited, unescape, Tok};
 use super::text_format;
 use crate::diagnostics::Diagnostic;
 
@@ -614,6 +614,7 @@ pub fn parse_with(name: &str, text: &str, comments: bool) -> ParseResult {
         };
         diagnostics.push(too_many_errors(name, more));
     }
+    recycle_tokens(tokens.toks);
     ParseResult { file, diagnostics }
 }
 
