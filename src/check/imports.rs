@@ -44,7 +44,7 @@ impl Lookups<'_, '_> {
         if e.kind != SymbolKind::Package && (e.file == me || deps.contains(&e.file)) {
             self.mark_used(e.file);
         }
-        let (found, _) = syms.find(name, me, true);
+        let (found, _) = syms.visible_entry(e, name, me, true);
         found.map(|e| {
             let aggregate = e.is_aggregate();
             (e.kind, aggregate)

@@ -642,9 +642,20 @@ impl Symbols {
         from: usize,
         for_options: bool,
     ) -> (Option<Entry<'_>>, Option<usize>) {
-        let Some(e) = self.get(name) else {
-            return (None, None);
-        };
+        match self.get(name) {
+            Some(e) => self.visible_entry(e, name, from, for_options),
+            None => (None, None),
+        }
+    }
+
+    /// [`find`](Self::find) for the entry `get(name)` gave.
+    pub fn visible_entry<'s>(
+        &self,
+        e: Entry<'s>,
+        name: &str,
+        from: usize,
+        for_options: bool,
+    ) -> (Option<Entry<'s>>, Option<usize>) {
         let vis = if for_options {
             &self.visible_for_options[from]
         } else {
