@@ -1024,13 +1024,14 @@ pub mod source_code_info {
             drop(SPARE.take());
         }
 
-        /// The same locations in a buffer of their exact size; the working
-        /// buffer is kept for the next [`recording`](Self::recording) on
-        /// this thread. A guessed capacity left over in every file costs
-        /// memory that huge pages back whether it is written or not: about
-        /// 70 MiB over googleapis.
-        pub fn sealed(self) -> Self {
-            let exact = self.bytes.as_slice().to_vec();
+        /// The same locations in a buffer of their size and `room` bytes
+        /// more; the working buffer is kept for the next
+        /// [`recording`](Self::recording) on this thread. A guessed
+        /// capacity left over in every file costs memory that huge pages
+        /// back whether it is written or not: about 70 MiB over googleapis.
+        pub fn sealed(self, room: usize) -> Self {
+            let mut exact = Vec::with_capacity(self.bytes.len() + room);
+            exact.extend_from_slice(&self.bytes);
             let other = SPARE.take();
             SPARE.set(if other.capacity() > self.bytes.capacity() {
                 other
