@@ -13,6 +13,7 @@ pub mod link;
 pub mod load;
 pub mod output;
 pub mod plugin;
+mod spare;
 pub mod syntax;
 pub mod trace;
 

@@ -1032,12 +1032,7 @@ pub mod source_code_info {
         pub fn sealed(self, room: usize) -> Self {
             let mut exact = Vec::with_capacity(self.bytes.len() + room);
             exact.extend_from_slice(&self.bytes);
-            let other = SPARE.take();
-            SPARE.set(if other.capacity() > self.bytes.capacity() {
-                other
-            } else {
-                self.bytes
-            });
+            crate::spare::keep_roomier(&SPARE, self.bytes, usize::MAX);
             EncodedLocations {
                 bytes: exact,
                 count: self.count,

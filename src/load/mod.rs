@@ -552,16 +552,7 @@ thread_local! {
 /// The text of an unusually large file is freed as before: its room would
 /// stay unused most of the time.
 fn recycle_text(text: String) {
-    const KEEP_AT_MOST: usize = 1 << 20;
-    let bytes = text.into_bytes();
-    let other = SPARE_TEXT.take();
-    SPARE_TEXT.set(
-        if bytes.capacity() > KEEP_AT_MOST || other.capacity() > bytes.capacity() {
-            other
-        } else {
-            bytes
-        },
-    );
+    crate::spare::keep_roomier(&SPARE_TEXT, text.into_bytes(), 1 << 20);
 }
 
 fn read_and_parse(resolver: &Resolver<'_>, name: &str) -> Option<Parsed> {

@@ -219,16 +219,7 @@ fn spare_tokens<'a>() -> Vec<(Tok<'a>, Span)> {
 /// fault and a clear. The tokens of an unusually large file are freed as
 /// before: their room would stay unused most of the time.
 pub fn recycle_tokens(toks: Vec<(Tok<'_>, Span)>) {
-    const KEEP_AT_MOST: usize = 1 << 17;
-    let toks: Vec<(Tok<'static>, Span)> = retype(toks);
-    let other = SPARE_TOKENS.take();
-    SPARE_TOKENS.set(
-        if toks.capacity() > KEEP_AT_MOST || other.capacity() > toks.capacity() {
-            other
-        } else {
-            toks
-        },
-    );
+    crate::spare::keep_roomier(&SPARE_TOKENS, retype(toks), 1 << 17);
 }
 
 /// Frees the room [`recycle_tokens`] kept on this thread.
