@@ -988,12 +988,6 @@ pub mod source_code_info {
         b.extend_from_slice(s.as_bytes());
     }
 
-    thread_local! {
-        /// The working buffer [`EncodedLocations::sealed`] left behind, for
-        /// the next file recorded on this thread.
-        static SPARE: std::cell::Cell<Vec<u8>> = const { std::cell::Cell::new(Vec::new()) };
-    }
-
     impl EncodedLocations {
         /// Empty, with room for about `bytes` bytes.
         pub fn with_capacity(bytes: usize) -> Self {
@@ -1007,21 +1001,10 @@ pub mod source_code_info {
         /// this thread's spare buffer when it has about `bytes`, and
         /// [`sealed`](Self::sealed) hands it back.
         pub fn recording(bytes: usize) -> Self {
-            let mut spare = SPARE.take();
-            if spare.capacity() < bytes {
-                spare = Vec::with_capacity(bytes);
-            }
-            spare.clear();
             EncodedLocations {
-                bytes: spare,
+                bytes: crate::spare::take_with_room(&crate::spare::LOCATIONS, bytes),
                 count: 0,
             }
-        }
-
-        /// Frees the working buffer [`sealed`](Self::sealed) kept on this
-        /// thread.
-        pub fn drop_spare() {
-            drop(SPARE.take());
         }
 
         /// The same locations in a buffer of their size and `room` bytes
@@ -1032,7 +1015,7 @@ pub mod source_code_info {
         pub fn sealed(self, room: usize) -> Self {
             let mut exact = Vec::with_capacity(self.bytes.len() + room);
             exact.extend_from_slice(&self.bytes);
-            crate::spare::keep_roomier(&SPARE, self.bytes, usize::MAX);
+            crate::spare::keep_roomier(&crate::spare::LOCATIONS, self.bytes, usize::MAX);
             EncodedLocations {
                 bytes: exact,
                 count: self.count,

@@ -199,19 +199,6 @@ pub struct Tokens<'a> {
     pub stopped: bool,
 }
 
-thread_local! {
-    /// Room for tokens left by the last file lexed on this thread (see
-    /// [`recycle_tokens`]).
-    static SPARE_TOKENS: std::cell::Cell<Vec<(Tok<'static>, Span)>> =
-        const { std::cell::Cell::new(Vec::new()) };
-}
-
-/// An empty token vector with the room [`recycle_tokens`] last kept on
-/// this thread.
-fn spare_tokens<'a>() -> Vec<(Tok<'a>, Span)> {
-    retype(SPARE_TOKENS.take())
-}
-
 /// Keeps the room of a token vector no longer needed for the next file
 /// lexed on this thread. Token vectors are the largest short-lived
 /// allocation of parsing (32 bytes a token); made new for every file, their
@@ -219,12 +206,7 @@ fn spare_tokens<'a>() -> Vec<(Tok<'a>, Span)> {
 /// fault and a clear. The tokens of an unusually large file are freed as
 /// before: their room would stay unused most of the time.
 pub fn recycle_tokens(toks: Vec<(Tok<'_>, Span)>) {
-    crate::spare::keep_roomier(&SPARE_TOKENS, retype(toks), 1 << 17);
-}
-
-/// Frees the room [`recycle_tokens`] kept on this thread.
-pub fn drop_spare_tokens() {
-    drop(SPARE_TOKENS.take());
+    crate::spare::keep_roomier(&crate::spare::TOKENS, retype(toks), 1 << 17);
 }
 
 /// The room of `v`, emptied, for tokens of another lifetime: the same type
@@ -250,13 +232,16 @@ pub fn tokenize(text: &str) -> Tokens<'_> {
 /// found: binary garbage has an error in almost every byte, and keeping
 /// them all would take many times the file's size in memory.
 pub fn tokenize_limited(text: &str, max_errors: usize) -> Tokens<'_> {
+    // About one token per eight bytes in real schemas (comments included):
+    // room up front instead of a dozen regrowths of a large vector, kept
+    // from the last file lexed on this thread when it has enough.
     let mut out = Tokens {
-        toks: spare_tokens(),
+        toks: retype(crate::spare::take_with_room(
+            &crate::spare::TOKENS,
+            text.len() / 8,
+        )),
         ..Tokens::default()
     };
-    // About one token per eight bytes in real schemas (comments included):
-    // room up front instead of a dozen regrowths of a large vector.
-    out.toks.reserve(text.len() / 8);
     // A UTF-8 byte order mark at the very start is ignored, as protoc does.
     let start = if text.starts_with('\u{feff}') { 3 } else { 0 };
     let mut lex = Raw::lexer(&text[start..]);
