@@ -180,14 +180,10 @@ fn run_compile(args: CompileArgs, mut outputs: protoforge::plugin::Outputs) -> E
     let overlap = errors == 0 && !(args.fatal_warnings && warnings > 0) && linked.is_none();
     let mut written = None;
     if let (true, Some(out)) = (overlap, &args.descriptor_set_out) {
-        let rendered = std::thread::scope(|s| {
-            let rendering = s.spawn(|| {
-                let mut buf = Vec::new();
-                report(&mut buf);
-                buf
-            });
+        let mut rendered = Vec::new();
+        rayon::in_place_scope(|s| {
+            s.spawn(|_| report(&mut rendered));
             written = Some(write_atomic_with(out, |w| result.write_descriptor_set(w)));
-            rendering.join().unwrap_or_default()
         });
         let _ = std::io::stderr().lock().write_all(&rendered);
     } else {
