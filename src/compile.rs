@@ -76,14 +76,20 @@ impl Compilation {
 }
 
 /// Writes `parts` one after the other, in as few calls as the writer
-/// takes (a file takes a whole batch in one `writev`).
-fn write_all_parts(w: &mut dyn std::io::Write, parts: &[Vec<u8>]) -> std::io::Result<()> {
+/// takes (a file takes a whole batch in a few `writev`s).
+fn write_all_parts(
+    w: &mut dyn std::io::Write,
+    parts: &[crate::descriptor::EncodedFile<'_>],
+) -> std::io::Result<()> {
     use std::io::IoSlice;
-    let mut slices: Vec<IoSlice<'_>> = parts
-        .iter()
-        .filter(|p| !p.is_empty())
-        .map(|p| IoSlice::new(p))
-        .collect();
+    let mut slices: Vec<IoSlice<'_>> = Vec::with_capacity(parts.len() * 3);
+    for p in parts {
+        p.for_each_piece(|b| {
+            if !b.is_empty() {
+                slices.push(IoSlice::new(b));
+            }
+        });
+    }
     let mut rest = &mut slices[..];
     while !rest.is_empty() {
         match w.write_vectored(rest) {

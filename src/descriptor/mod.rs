@@ -52,30 +52,102 @@ pub fn encode_to_vec<T: Encode>(m: &T) -> Vec<u8> {
 /// then joined in order.
 pub fn encode_file_set(files: &[FileDescriptorProto]) -> Vec<u8> {
     let parts = encode_file_set_parts(files);
-    let mut out = Vec::with_capacity(parts.iter().map(Vec::len).sum());
-    for p in parts {
-        out.extend_from_slice(&p);
+    let mut out = Vec::with_capacity(parts.iter().map(EncodedFile::len).sum());
+    for p in &parts {
+        p.for_each_piece(|b| out.extend_from_slice(b));
     }
     out
 }
 
-/// The bytes of [`encode_file_set`] in pieces, one per file, whose
+/// One file of a descriptor set, encoded (tag and length first), but for
+/// its wire-form source locations: those are not copied, and are written
+/// out from where they are.
+pub struct EncodedFile<'a> {
+    bytes: Vec<u8>,
+    /// Where in `bytes` the locations go, and the locations.
+    locations: Option<(usize, &'a types::source_code_info::EncodedLocations)>,
+}
+
+impl<'a> EncodedFile<'a> {
+    /// Its length in bytes, locations included.
+    pub fn len(&self) -> usize {
+        self.bytes.len() + self.locations.map_or(0, |(_, l)| l.byte_len())
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Its bytes, in pieces whose concatenation is the encoded file.
+    pub fn for_each_piece<'s>(&'s self, mut f: impl FnMut(&'s [u8]))
+    where
+        'a: 's,
+    {
+        match self.locations {
+            None => f(&self.bytes),
+            Some((at, locations)) => {
+                f(&self.bytes[..at]);
+                locations.for_each_piece(&mut f);
+                f(&self.bytes[at..]);
+            }
+        }
+    }
+}
+
+/// The bytes of [`encode_file_set`], one [`EncodedFile`] per file, whose
 /// concatenation is the set: for writing out without joining them first.
-pub fn encode_file_set_parts(files: &[FileDescriptorProto]) -> Vec<Vec<u8>> {
+pub fn encode_file_set_parts(files: &[FileDescriptorProto]) -> Vec<EncodedFile<'_>> {
     use rayon::prelude::*;
     files
         .par_iter()
         .map(|f| {
             let mut sizes = Vec::new();
             let len = f.compute_sizes(&mut sizes);
-            let mut buf = Vec::with_capacity(len + 6);
+            let locations = f.source_code_info.as_ref().map(|i| &i.encoded);
+            let apart = locations.map_or(0, |l| l.byte_len());
+            let mut buf = Vec::with_capacity(len - apart + 6);
             wire::put_tag(&mut buf, 1, wire::WireType::LengthDelimited);
             wire::put_varint(&mut buf, len as u64);
             let mut cursor = 0;
-            f.write_sized(&mut buf, &sizes, &mut cursor);
-            buf
+            let at = apart::encode_apart(|| f.write_sized(&mut buf, &sizes, &mut cursor));
+            EncodedFile {
+                bytes: buf,
+                locations: at.zip(locations),
+            }
         })
         .collect()
+}
+
+/// Encoding a file with its wire-form source locations left out of the
+/// buffer (see [`EncodedFile`]).
+pub(crate) mod apart {
+    use std::cell::Cell;
+
+    thread_local! {
+        /// While a file is encoded apart, where its locations were to be
+        /// written (`usize::MAX` until they are met); `None` otherwise.
+        static AT: Cell<Option<usize>> = const { Cell::new(None) };
+    }
+
+    /// Asked where wire-form locations are to be written at offset `at`:
+    /// whether to leave them out (the offset is then noted).
+    pub fn skip_locations(at: usize) -> bool {
+        AT.with(|c| match c.get() {
+            Some(_) => {
+                c.set(Some(at));
+                true
+            }
+            None => false,
+        })
+    }
+
+    /// Runs `encode` with locations left out; returns the offset where
+    /// they belong, if any were met.
+    pub fn encode_apart(encode: impl FnOnce()) -> Option<usize> {
+        AT.with(|c| c.set(Some(usize::MAX)));
+        encode();
+        AT.with(|c| c.replace(None)).filter(|&at| at != usize::MAX)
+    }
 }
 
 #[cfg(test)]

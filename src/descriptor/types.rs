@@ -855,7 +855,7 @@ impl SourceCodeInfo {
 impl Encode for SourceCodeInfo {
     fn compute_sizes(&self, sizes: &mut Vec<usize>) -> usize {
         let slot = begin_size(sizes);
-        let n = self.encoded.as_bytes().len()
+        let n = self.encoded.byte_len()
             + ek::rep_msg::size(1, &self.location, sizes)
             + self.unknown.len();
         sizes[slot] = n;
@@ -864,7 +864,9 @@ impl Encode for SourceCodeInfo {
 
     fn write_sized(&self, buf: &mut Vec<u8>, sizes: &[usize], cursor: &mut usize) {
         *cursor += 1;
-        buf.extend_from_slice(self.encoded.as_bytes());
+        if !crate::descriptor::apart::skip_locations(buf.len()) {
+            self.encoded.for_each_piece(|p| buf.extend_from_slice(p));
+        }
         ek::rep_msg::write(1, &self.location, buf, sizes, cursor);
         buf.extend_from_slice(&self.unknown);
     }
@@ -954,6 +956,22 @@ pub mod source_code_info {
         bytes: Vec<u8>,
         /// How many locations `bytes` holds.
         count: usize,
+        /// Locations given new paths after they were recorded, in order:
+        /// each replaces a field of `bytes` with one in `patched`. The
+        /// recorded bytes are never moved: they are written out around
+        /// the replacements.
+        patches: Vec<Patch>,
+        patched: Vec<u8>,
+    }
+
+    /// `bytes[start..end]` (one location's field) reads as
+    /// `patched[at..at + len]`.
+    #[derive(Clone, Copy, Debug, PartialEq)]
+    struct Patch {
+        start: usize,
+        end: usize,
+        at: usize,
+        len: usize,
     }
 
     use crate::descriptor::wire::put_varint;
@@ -993,7 +1011,7 @@ pub mod source_code_info {
         pub fn with_capacity(bytes: usize) -> Self {
             EncodedLocations {
                 bytes: Vec::with_capacity(bytes),
-                count: 0,
+                ..Default::default()
             }
         }
 
@@ -1003,22 +1021,23 @@ pub mod source_code_info {
         pub fn recording(bytes: usize) -> Self {
             EncodedLocations {
                 bytes: crate::spare::take_with_room(&crate::spare::LOCATIONS, bytes),
-                count: 0,
+                ..Default::default()
             }
         }
 
-        /// The same locations in a buffer of their size and `room` bytes
-        /// more; the working buffer is kept for the next
-        /// [`recording`](Self::recording) on this thread. A guessed
-        /// capacity left over in every file costs memory that huge pages
-        /// back whether it is written or not: about 70 MiB over googleapis.
-        pub fn sealed(self, room: usize) -> Self {
-            let mut exact = Vec::with_capacity(self.bytes.len() + room);
-            exact.extend_from_slice(&self.bytes);
+        /// The same locations in a buffer of their size; the working
+        /// buffer is kept for the next [`recording`](Self::recording) on
+        /// this thread. A guessed capacity left over in every file costs
+        /// memory that huge pages back whether it is written or not: about
+        /// 70 MiB over googleapis.
+        pub fn sealed(self) -> Self {
+            let exact = self.bytes.to_vec();
             crate::spare::keep_roomier(&crate::spare::LOCATIONS, self.bytes, usize::MAX);
             EncodedLocations {
                 bytes: exact,
                 count: self.count,
+                patches: self.patches,
+                patched: self.patched,
             }
         }
 
@@ -1031,9 +1050,50 @@ pub mod source_code_info {
             self.count == 0
         }
 
-        /// The locations' fields, as written.
-        pub fn as_bytes(&self) -> &[u8] {
-            &self.bytes
+        /// How many bytes the locations' fields take, as written.
+        pub fn byte_len(&self) -> usize {
+            let replaced: usize = self.patches.iter().map(|p| p.end - p.start).sum();
+            self.bytes.len() + self.patched.len() - replaced
+        }
+
+        /// The locations' fields as written, in pieces: recorded bytes and
+        /// the fields that replace some of them, in order.
+        pub fn for_each_piece<'s>(&'s self, mut f: impl FnMut(&'s [u8])) {
+            let mut from = 0;
+            for p in &self.patches {
+                f(&self.bytes[from..p.start]);
+                f(&self.patched[p.at..p.at + p.len]);
+                from = p.end;
+            }
+            f(&self.bytes[from..]);
+        }
+
+        /// The replacements written into the recorded bytes.
+        fn apply_patches(&mut self) {
+            if self.patches.is_empty() {
+                return;
+            }
+            let mut out = Vec::with_capacity(self.byte_len());
+            self.for_each_piece(|p| out.extend_from_slice(p));
+            self.bytes = out;
+            self.patches = Vec::new();
+            self.patched = Vec::new();
+        }
+
+        /// Where the field that starts at `at` in `b` ends. The tag byte
+        /// 0x0a, a varint length and that many bytes (written by `push`
+        /// and `put_with_path` only): only the length is read.
+        fn field_end(b: &[u8], at: usize) -> usize {
+            let (mut len, mut shift, mut i) = (0usize, 0, at + 1);
+            while let Some(&byte) = b.get(i) {
+                i += 1;
+                len |= usize::from(byte & 0x7f) << shift;
+                shift += 7;
+                if byte < 0x80 || shift > 63 {
+                    break;
+                }
+            }
+            i.saturating_add(len).min(b.len())
         }
 
         /// Appends a location whose path is `path` (its parts one after
@@ -1079,43 +1139,24 @@ pub mod source_code_info {
             patch_len(b, whole);
         }
 
-        /// Each location's field, in order.
+        /// Each location's field, in order (replacements included).
         fn fields(&self) -> impl Iterator<Item = &[u8]> + '_ {
             let b = &self.bytes;
+            let mut patches = self.patches.iter().peekable();
             let mut at = 0;
             std::iter::from_fn(move || {
                 if at >= b.len() {
                     return None;
                 }
-                // The tag byte 0x0a, a varint length and that many bytes
-                // (written by `push` and `set_paths` only): only the length
-                // is read.
-                let (mut len, mut shift, mut i) = (0usize, 0, at + 1);
-                while let Some(&byte) = b.get(i) {
-                    i += 1;
-                    len |= usize::from(byte & 0x7f) << shift;
-                    shift += 7;
-                    if byte < 0x80 || shift > 63 {
-                        break;
-                    }
+                if let Some(p) = patches.next_if(|p| p.start == at) {
+                    at = p.end;
+                    return Some(&self.patched[p.at..p.at + p.len]);
                 }
-                let end = i.saturating_add(len).min(b.len());
+                let end = Self::field_end(b, at);
                 let field = &b[at..end];
                 at = end;
                 Some(field)
             })
-        }
-
-        /// Where each location's field starts, and the end of the last.
-        fn starts(&self) -> Vec<usize> {
-            let mut starts = Vec::with_capacity(self.count + 1);
-            let mut at = 0;
-            for f in self.fields() {
-                starts.push(at);
-                at += f.len();
-            }
-            starts.push(at);
-            starts
         }
 
         /// The body of a location field (its tag and length skipped).
@@ -1126,8 +1167,8 @@ pub mod source_code_info {
                 .unwrap_or_default()
         }
 
-        /// `field` with `path` for its location's path.
-        fn with_path(field: &[u8], path: &[i32]) -> Vec<u8> {
+        /// Appends `field` with `path` for its location's path.
+        fn put_with_path(out: &mut Vec<u8>, field: &[u8], path: &[i32]) {
             // The path, if any, is the first of the location's fields.
             let body = Self::body(field);
             let mut rest = Reader::new(body);
@@ -1135,20 +1176,21 @@ pub mod source_code_info {
                 let _ = rest.read_tag().and_then(|_| rest.read_len_delimited());
             }
             let rest = &body[rest.pos()..];
-            let mut out = Vec::with_capacity(rest.len() + 2 * path.len() + 8);
+            out.reserve(rest.len() + 2 * path.len() + 8);
+            let whole = out.len() + 1;
             out.push(0x0a);
             out.push(0);
             if !path.is_empty() {
                 out.push(0x0a);
                 out.push(0);
+                let at = out.len() - 1;
                 for &v in path {
-                    put_int32_fast(&mut out, v);
+                    put_int32_fast(out, v);
                 }
-                patch_len(&mut out, 3);
+                patch_len(out, at);
             }
             out.extend_from_slice(rest);
-            patch_len(&mut out, 1);
-            out
+            patch_len(out, whole);
         }
 
         /// The path of the location in `field`, read without decoding the
@@ -1178,56 +1220,41 @@ pub mod source_code_info {
         }
 
         /// Gives the locations numbered in `edits` new paths (numbers past
-        /// the end are ignored); the rest keep their bytes.
+        /// the end are ignored); the rest keep their bytes, which stay
+        /// where they are: the edited locations are written apart and
+        /// take the place of the old ones when the bytes are read.
         pub fn set_paths(&mut self, mut edits: Vec<(usize, Vec<i32>)>) {
             edits.retain(|(i, _)| *i < self.len());
             if edits.is_empty() {
                 return;
             }
-            // A later edit of the same location wins, as assignments would.
+            self.apply_patches();
+            // A later edit of the same location wins, as assignments would
+            // (the sort is stable).
             edits.sort_by_key(|(i, _)| *i);
-            let starts = self.starts();
-            let field = |i: usize| &self.bytes[starts[i]..starts[i + 1]];
-            let mut fields: Vec<(usize, Vec<u8>)> = Vec::with_capacity(edits.len());
-            for (i, path) in edits {
-                let f = Self::with_path(field(i), &path);
-                match fields.last_mut() {
-                    Some((j, last)) if *j == i => *last = f,
-                    _ => fields.push((i, f)),
+            let mut edits = edits.into_iter().peekable();
+            let (mut at, mut index) = (0, 0);
+            while at < self.bytes.len() {
+                let end = Self::field_end(&self.bytes, at);
+                let mut path = None;
+                while let Some((_, p)) = edits.next_if(|(i, _)| *i == index) {
+                    path = Some(p);
                 }
-            }
-            if fields.iter().any(|(i, f)| f.len() < field(*i).len()) {
-                // Shorter paths (never made by option interpretation): copy.
-                let mut out = Vec::with_capacity(self.bytes.len());
-                let mut fields = fields.into_iter().peekable();
-                for i in 0..self.len() {
-                    match fields.next_if(|(j, _)| *j == i) {
-                        Some((_, f)) => out.extend_from_slice(&f),
-                        None => out.extend_from_slice(field(i)),
-                    }
+                if let Some(path) = path {
+                    let from = self.patched.len();
+                    Self::put_with_path(&mut self.patched, &self.bytes[at..end], &path);
+                    self.patches.push(Patch {
+                        start: at,
+                        end,
+                        at: from,
+                        len: self.patched.len() - from,
+                    });
                 }
-                self.bytes = out;
-                return;
-            }
-            // Longer or equal: in place, from the back, each stretch between
-            // two edited locations moved once, by the growth before it.
-            let growth: Vec<usize> = fields
-                .iter()
-                .scan(0, |sum, (i, f)| {
-                    *sum += f.len() - (starts[i + 1] - starts[*i]);
-                    Some(*sum)
-                })
-                .collect();
-            let total = growth.last().copied().unwrap_or(0);
-            let mut stretch_end = self.bytes.len();
-            self.bytes.resize(stretch_end + total, 0);
-            for (k, (i, f)) in fields.iter().enumerate().rev() {
-                let (start, after) = (starts[*i], starts[i + 1]);
-                self.bytes
-                    .copy_within(after..stretch_end, after + growth[k]);
-                let before = if k == 0 { 0 } else { growth[k - 1] };
-                self.bytes[start + before..start + before + f.len()].copy_from_slice(f);
-                stretch_end = start;
+                if edits.peek().is_none() {
+                    break;
+                }
+                at = end;
+                index += 1;
             }
         }
 
@@ -1561,9 +1588,9 @@ mod tests {
     }
 
     #[test]
-    fn wire_paths_are_set_in_place_or_by_copy() {
-        // Longer paths (in place), the same location twice (the last
-        // wins), neighbours, the first and the last location.
+    fn wire_paths_are_set_apart_from_the_recorded_bytes() {
+        // Longer paths, the same location twice (the last wins),
+        // neighbours, the first and the last location.
         let edits = vec![
             (7, vec![5, 0, 2, 3, 999, 1]),
             (1, vec![4, 0, 7]),
@@ -1573,7 +1600,7 @@ mod tests {
             (42, vec![1]),
             (8, (0..200).collect()),
         ];
-        // And with one shorter path (a copy).
+        // And with one shorter path.
         let mut shorter = edits.clone();
         shorter.push((3, vec![4]));
         for edits in [edits, shorter] {
@@ -1593,6 +1620,48 @@ mod tests {
             both.set_paths(edits);
             assert_eq!(encode_to_vec(&both), encode_to_vec(&want));
         }
+    }
+
+    #[test]
+    fn wire_paths_set_twice_keep_both_edits() {
+        let mut want = as_structs(&sample());
+        let mut got = as_wire(encoded(&sample()));
+        for edits in [
+            vec![(2, vec![4, 0, 2, 1, 1, 8, 1])],
+            vec![(5, vec![4, 1, 7, 2])],
+        ] {
+            for (i, p) in &edits {
+                want.location[*i].path = p.as_slice().into();
+            }
+            got.set_paths(edits);
+        }
+        assert_eq!(got.encoded.to_locations(), want.location);
+        assert_eq!(encode_to_vec(&got), encode_to_vec(&want));
+    }
+
+    #[test]
+    fn a_file_set_written_in_pieces_is_the_set_encoded_whole() {
+        let mut info = as_wire(encoded(&sample()));
+        info.set_paths(vec![(1, vec![4, 0, 7, 3]), (8, vec![5])]);
+        let files = vec![
+            FileDescriptorProto {
+                name: Some("a.proto".into()),
+                source_code_info: Some(info),
+                syntax: Some("proto3".into()),
+                ..Default::default()
+            },
+            FileDescriptorProto {
+                name: Some("b.proto".into()),
+                ..Default::default()
+            },
+        ];
+        let whole = encode_to_vec(&FileDescriptorSet {
+            file: files.clone(),
+            ..Default::default()
+        });
+        assert_eq!(crate::descriptor::encode_file_set(&files), whole);
+        let parts = crate::descriptor::encode_file_set_parts(&files);
+        assert_eq!(parts.iter().map(|p| p.len()).sum::<usize>(), whole.len());
     }
 
     #[test]

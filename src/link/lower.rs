@@ -442,16 +442,7 @@ fn lower_recording(
     };
     let mut proto = l.file(ast);
     proto.name = Some(name.to_string());
-    // An interpreted option's path is longer than the one recorded, by a
-    // few bytes: its number instead of 999 and an index, and the numbers of
-    // any fields named after the extension.
-    let room = 8 * l
-        .options
-        .list
-        .iter()
-        .filter(|o| o.location_index.is_some())
-        .count();
-    let (info, spans) = l.info.finish_with_room(room);
+    let (info, spans) = l.info.finish();
     proto.source_code_info = Some(info);
     Lowered {
         proto,

@@ -336,14 +336,6 @@ impl<'a> SourceInfoBuilder<'a> {
     }
 
     pub fn finish(self) -> (SourceCodeInfo, SpanMap) {
-        self.finish_with_room(0)
-    }
-
-    /// [`finish`](Self::finish), leaving `room` bytes after wire-form
-    /// locations for the paths they will be given (see
-    /// [`SourceCodeInfo::set_paths`]), so that no file's locations are
-    /// copied to a larger buffer then.
-    pub fn finish_with_room(self, room: usize) -> (SourceCodeInfo, SpanMap) {
         let info = match self.locations {
             Sink::None => SourceCodeInfo::default(),
             Sink::Structs(location) => SourceCodeInfo {
@@ -351,7 +343,7 @@ impl<'a> SourceInfoBuilder<'a> {
                 ..Default::default()
             },
             Sink::Wire(encoded) => SourceCodeInfo {
-                encoded: encoded.sealed(room),
+                encoded: encoded.sealed(),
                 ..Default::default()
             },
         };
