@@ -988,15 +988,23 @@ pub mod source_code_info {
 
     /// Sets the one-byte length placeholder at `at` to the number of bytes
     /// after it, widening it when that takes more than one byte.
+    #[inline(always)]
     fn patch_len(b: &mut Vec<u8>, at: usize) {
         let len = b.len() - at - 1;
         if len < 0x80 {
             b[at] = len as u8;
         } else {
-            let mut v = Vec::with_capacity(10);
-            put_varint(&mut v, len as u64);
-            b.splice(at..at + 1, v);
+            widen_len(b, at, len);
         }
+    }
+
+    /// [`patch_len`]'s rare case: a length of two bytes or more.
+    #[cold]
+    #[inline(never)]
+    fn widen_len(b: &mut Vec<u8>, at: usize, len: usize) {
+        let mut v = Vec::with_capacity(10);
+        put_varint(&mut v, len as u64);
+        b.splice(at..at + 1, v);
     }
 
     /// Appends a string field with the tag byte `tag`.
