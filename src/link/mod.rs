@@ -390,7 +390,7 @@ fn link_lowered(loaded: &Loaded, lowered: Vec<lower::Lowered>) -> Linked {
             .zip(per_file)
             .for_each(|(fd, interpreted)| {
                 // The option locations' paths, set all at once: locations
-                // in wire form are walked and moved once per call.
+                // in wire form are walked once per call.
                 let mut paths = Vec::new();
                 for (target, kind, r) in interpreted {
                     finish::apply_records(fd, &target, kind, &r.records);
