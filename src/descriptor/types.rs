@@ -1004,7 +1004,10 @@ pub mod source_code_info {
     fn widen_len(b: &mut Vec<u8>, at: usize, len: usize) {
         let mut v = Vec::with_capacity(10);
         put_varint(&mut v, len as u64);
-        b.splice(at..at + 1, v);
+        let (old, extra) = (b.len(), v.len() - 1);
+        b.resize(old + extra, 0);
+        b.copy_within(at + 1..old, at + 1 + extra);
+        b[at..at + v.len()].copy_from_slice(&v);
     }
 
     /// Appends a string field with the tag byte `tag`.
@@ -1136,6 +1139,22 @@ pub mod source_code_info {
                 }
                 patch_len(b, at);
             }
+            // The whole length is known before the comments are written:
+            // set now, a length too long for one byte moves only the path
+            // and span, not the comments after them.
+            let field = |len: usize| 1 + crate::descriptor::wire::varint_len(len as u64) + len;
+            let comments: usize = [leading, trailing]
+                .into_iter()
+                .flatten()
+                .chain(detached.iter().map(String::as_str))
+                .map(|t| field(t.len()))
+                .sum();
+            let len = b.len() - whole - 1 + comments;
+            if len < 0x80 {
+                b[whole] = len as u8;
+            } else {
+                widen_len(b, whole, len);
+            }
             for (tag, text) in [(0x1a, leading), (0x22, trailing)] {
                 if let Some(t) = text {
                     put_string(b, tag, t);
@@ -1144,7 +1163,6 @@ pub mod source_code_info {
             for d in detached {
                 put_string(b, 0x32, d);
             }
-            patch_len(b, whole);
         }
 
         /// Each location's field, in order (replacements included).
