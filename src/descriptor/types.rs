@@ -990,7 +990,13 @@ pub mod source_code_info {
     /// after it, widening it when that takes more than one byte.
     #[inline(always)]
     fn patch_len(b: &mut Vec<u8>, at: usize) {
-        let len = b.len() - at - 1;
+        set_len_at(b, at, b.len() - at - 1);
+    }
+
+    /// Sets the one-byte length placeholder at `at` to `len`, widening it
+    /// when that takes more than one byte.
+    #[inline(always)]
+    fn set_len_at(b: &mut Vec<u8>, at: usize, len: usize) {
         if len < 0x80 {
             b[at] = len as u8;
         } else {
@@ -1149,12 +1155,7 @@ pub mod source_code_info {
                 .chain(detached.iter().map(String::as_str))
                 .map(|t| field(t.len()))
                 .sum();
-            let len = b.len() - whole - 1 + comments;
-            if len < 0x80 {
-                b[whole] = len as u8;
-            } else {
-                widen_len(b, whole, len);
-            }
+            set_len_at(b, whole, b.len() - whole - 1 + comments);
             for (tag, text) in [(0x1a, leading), (0x22, trailing)] {
                 if let Some(t) = text {
                     put_string(b, tag, t);
